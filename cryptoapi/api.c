@@ -198,6 +198,10 @@ static void run_selftest(struct crypto_alg *alg)
 	snprintf(alg->cra_selftest_msg, sizeof(alg->cra_selftest_msg), "%s", msg);
 	if (rc == 0) {
 		alg->cra_flags |= CRYPTO_ALG_TESTED;
+		crypto_registry_unlock();
+		/* Measured outside the lock: it runs the algorithm for a while. */
+		alg->cra_perf_mbps = crypto_perf_measure(alg);
+		crypto_registry_lock();
 	} else {
 		alg->cra_flags |= CRYPTO_ALG_DEAD;
 		crypto_log(CRYPTO_LOG_WARNING, "crypto: %s (%s) failed its self-test: %s",

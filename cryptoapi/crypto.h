@@ -11,6 +11,10 @@
  * Control-plane calls (alloc/free/setkey) may allocate and take the registry
  * lock. Data-path calls (encrypt/decrypt/digest on a preallocated request) do
  * neither.
+ *
+ * Threads: once its key is set, a transform may be used by several threads
+ * at once; all per-operation state lives in the request (or shash_desc),
+ * which belongs to one thread. setkey/setauthsize must not race with use.
  */
 #ifndef XFRMGW_CRYPTOAPI_CRYPTO_H
 #define XFRMGW_CRYPTOAPI_CRYPTO_H

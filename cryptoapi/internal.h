@@ -30,6 +30,12 @@ void crypto_remove_unused_instances(void);
 /* Unlink and destroy one instance (registry lock held, refcnt == 1). */
 void crypto_destroy_instance(struct crypto_alg *inst);
 
+/*
+ * Throughput of a freshly tested algorithm on representative sizes, in MB/s
+ * (0 when not measured). Used by CRYPTO_SELECT_FASTEST and the listing.
+ */
+uint32_t crypto_perf_measure(struct crypto_alg *alg);
+
 /* Default rng for crypto_get_random_bytes(). */
 int crypto_default_rng_init(void);
 void crypto_default_rng_exit(void);
