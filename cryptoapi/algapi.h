@@ -48,6 +48,8 @@ struct crypto_alg {
 struct cipher_alg {
 	uint32_t min_keysize;
 	uint32_t max_keysize;
+	int (*init)(struct crypto_cipher *tfm);		/* optional */
+	void (*exit)(struct crypto_cipher *tfm);	/* optional */
 	int (*setkey)(struct crypto_cipher *tfm, const uint8_t *key, unsigned int keylen);
 	void (*encrypt)(struct crypto_cipher *tfm, uint8_t *dst, const uint8_t *src);
 	void (*decrypt)(struct crypto_cipher *tfm, uint8_t *dst, const uint8_t *src);

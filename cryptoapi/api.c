@@ -349,6 +349,7 @@ int crypto_unregister_alg(struct crypto_alg *alg)
 	}
 	TAILQ_REMOVE(&crypto_alg_list, alg, cra_list);
 	atomic_store(&alg->cra_refcnt, 0);
+	alg->cra_flags &= ~(CRYPTO_ALG_TESTED | CRYPTO_ALG_DEAD);
 	crypto_registry_unlock();
 	return 0;
 }
@@ -527,7 +528,9 @@ static void tfm_destroy(void *mem, struct crypto_tfm *tfm, size_t front)
 
 int crypto_spawn_cipher(struct crypto_cipher **out, struct crypto_alg *alg)
 {
+	struct cipher_alg *a = container_of_alg(alg, struct cipher_alg);
 	struct crypto_cipher *tfm;
+	int rc;
 
 	if (alg->cra_type != CRYPTO_ALG_TYPE_CIPHER)
 		return -EINVAL;
@@ -538,6 +541,10 @@ int crypto_spawn_cipher(struct crypto_cipher **out, struct crypto_alg *alg)
 		return -ENOMEM;
 	}
 	tfm->base.crt_flags = CRYPTO_TFM_NEED_KEY;
+	if (a->init && (rc = a->init(tfm)) != 0) {
+		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_cipher));
+		return rc;
+	}
 	*out = tfm;
 	return 0;
 }
@@ -657,8 +664,11 @@ DEFINE_ALLOC(rng, struct crypto_rng, CRYPTO_ALG_TYPE_RNG, spawn_rng)
 
 void crypto_free_cipher(struct crypto_cipher *tfm)
 {
-	if (tfm)
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_cipher));
+	if (!tfm)
+		return;
+	if (crypto_cipher_alg(tfm)->exit)
+		crypto_cipher_alg(tfm)->exit(tfm);
+	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_cipher));
 }
 
 void crypto_free_skcipher(struct crypto_skcipher *tfm)

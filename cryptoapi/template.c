@@ -47,6 +47,7 @@ void crypto_destroy_instance(struct crypto_alg *inst)
 {
 	TAILQ_REMOVE(&crypto_alg_list, inst, cra_list);
 	atomic_store(&inst->cra_refcnt, 0);
+	inst->cra_flags &= ~(CRYPTO_ALG_TESTED | CRYPTO_ALG_DEAD);
 	crypto_drop_spawns(inst);
 	inst->cra_destroy(inst);
 }

@@ -1,0 +1,53 @@
+# xfrmgw — the two entry points are `make demo` and `make test`.
+# Both install missing Debian packages first (as root, idempotent), then
+# configure and build.
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+MESON_OPTS ?=
+
+# Debian 12 packages the build and the test suites need.
+DEB_BUILD = meson ninja-build pkg-config gcc libc6-dev \
+	libdpdk-dev dpdk libipsec-mb-dev libssl-dev libmnl-dev libcmocka-dev libpcap-dev
+DEB_TEST  = python3-cryptography-vectors python3-cryptography python3-scapy \
+	iproute2 nftables tcpdump procps psmisc \
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins
+DEB_ALL   = $(DEB_BUILD) $(DEB_TEST)
+
+.PHONY: all deps build build-asan test test-unit test-asan demo bench clean
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh $(DEB_ALL)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+$(BUILD_ASAN)/build.ninja:
+	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+build-asan: deps $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+
+# The whole suite, then the same suite under ASan+UBSan.
+test: build build-asan
+	sh tools/run-tests.sh $(BUILD) $(BUILD_ASAN)
+
+test-unit: build
+	meson test -C $(BUILD) --print-errorlogs
+
+demo: build
+	sh tools/demo.sh $(BUILD)
+
+bench: build
+	@if [ -x $(BUILD)/bench/xfrmgw-bench ]; then \
+		$(BUILD)/bench/xfrmgw-bench crypto; \
+	else echo "xfrmgw-bench is not built yet"; exit 1; fi
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)
