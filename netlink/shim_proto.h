@@ -43,6 +43,10 @@
  * - A dump reply is paginated: each DATA frame holds at most
  *   XFRMGW_SHIM_DUMP_BUDGET bytes of messages flagged NLM_F_MULTI, the last
  *   frame holds NLMSG_DONE. A single message may exceed the budget.
+ * - OVERRUN (server -> client, no payload) says multicast frames for this
+ *   socket were dropped because the client did not read fast enough; the
+ *   shim makes the next recvmsg() fail with ENOBUFS, as the kernel does.
+ *   A shim that does not know a frame type ignores it.
  * - Fields are in host byte order (both ends run on the same machine).
  */
 #ifndef XFRMGW_NETLINK_SHIM_PROTO_H
@@ -69,6 +73,7 @@ enum xfrmgw_shim_type {
 	XFRMGW_SHIM_BIND	= 3,	/* client -> server, struct xfrmgw_shim_bind */
 	XFRMGW_SHIM_SETOPT	= 4,	/* client -> server, struct xfrmgw_shim_opt */
 	XFRMGW_SHIM_DATA	= 5,	/* both ways, netlink messages follow */
+	XFRMGW_SHIM_OVERRUN	= 6,	/* server -> client, events were dropped */
 };
 
 struct xfrmgw_shim_hdr {
