@@ -1,1 +1,234 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hmac(H): keyed digest over any unkeyed shash H (RFC 2104).
+ *
+ *   HMAC(K, m) = H((K0 ^ opad) || H((K0 ^ ipad) || m))
+ *
+ * setkey() runs the child over one block of K0 ^ ipad and of K0 ^ opad and
+ * keeps both child states in the transform, so init() is a copy and a
+ * digest costs no key-dependent work. The instance takes the child's
+ * priority, so hmac over a faster child wins without special code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algapi.h"
+
+#define HMAC_IPAD 0x36
+#define HMAC_OPAD 0x5c
+#define HMAC_MAX_BLOCK 256	/* cra_blocksize limit of the registry */
+
+struct hmac_inst {
+	struct shash_alg alg;
+};
+
+/*
+ * Transform context: the child transform, then the child's state after the
+ * inner pad block and after the outer pad block (statesize bytes each).
+ */
+struct hmac_ctx {
+	struct crypto_shash *child;
+	uint32_t statesize;
+	uint8_t pads[] __attribute__((aligned(16)));
+};
+
+/* Our hash state is a whole child shash_desc (its tfm pointer + state). */
+static inline struct shash_desc *hmac_child_desc(struct shash_desc *desc)
+{
+	return shash_desc_ctx(desc);
+}
+
+static inline uint8_t *hmac_ipad_state(struct hmac_ctx *ctx)
+{
+	return ctx->pads;
+}
+
+static inline uint8_t *hmac_opad_state(struct hmac_ctx *ctx)
+{
+	return ctx->pads + ctx->statesize;
+}
+
+/* Child state after absorbing one block of K0 ^ pad (RFC 2104 steps 2-3, 5-6). */
+static int hmac_pad_state(struct crypto_shash *child, const uint8_t *k0, unsigned int bs,
+			  uint8_t pad, uint8_t *state)
+{
+	uint8_t block[HMAC_MAX_BLOCK];
+	SHASH_DESC_ON_STACK(cdesc, child);
+	int rc;
+
+	for (unsigned int i = 0; i < bs; i++)
+		block[i] = k0[i] ^ pad;
+	rc = crypto_shash_init(cdesc) ?: crypto_shash_update(cdesc, block, bs);
+	if (!rc)
+		memcpy(state, shash_desc_ctx(cdesc), child->descsize);
+	shash_desc_zero(cdesc);
+	crypto_wipe(block, bs);
+	return rc;
+}
+
+static int hmac_setkey(struct crypto_shash *tfm, const uint8_t *key, unsigned int keylen)
+{
+	struct hmac_ctx *ctx = crypto_shash_ctx(tfm);
+	struct crypto_shash *child = ctx->child;
+	unsigned int bs = crypto_shash_blocksize(child);
+	uint8_t k0[HMAC_MAX_BLOCK] = { 0 };
+	int rc = 0;
+
+	/* RFC 2104 section 2: keys longer than B are hashed first, then padded. */
+	if (keylen > bs) {
+		SHASH_DESC_ON_STACK(cdesc, child);
+
+		rc = crypto_shash_digest(cdesc, key, keylen, k0);
+		shash_desc_zero(cdesc);
+	} else if (keylen) {
+		memcpy(k0, key, keylen);
+	}
+	if (!rc)
+		rc = hmac_pad_state(child, k0, bs, HMAC_IPAD, hmac_ipad_state(ctx)) ?:
+		     hmac_pad_state(child, k0, bs, HMAC_OPAD, hmac_opad_state(ctx));
+	crypto_wipe(k0, sizeof(k0));
+	return rc;
+}
+
+static int hmac_init(struct shash_desc *desc)
+{
+	struct hmac_ctx *ctx = crypto_shash_ctx(desc->tfm);
+	struct shash_desc *cdesc = hmac_child_desc(desc);
+
+	cdesc->tfm = ctx->child;
+	memcpy(shash_desc_ctx(cdesc), hmac_ipad_state(ctx), ctx->statesize);
+	return 0;
+}
+
+static int hmac_update(struct shash_desc *desc, const uint8_t *data, size_t len)
+{
+	return crypto_shash_update(hmac_child_desc(desc), data, len);
+}
+
+static int hmac_final(struct shash_desc *desc, uint8_t *out)
+{
+	struct hmac_ctx *ctx = crypto_shash_ctx(desc->tfm);
+	struct shash_desc *cdesc = hmac_child_desc(desc);
+	unsigned int ds = crypto_shash_digestsize(ctx->child);
+	uint8_t inner[64];
+	int rc;
+
+	/* Inner digest, then the outer hash over it from the opad state. */
+	rc = crypto_shash_final(cdesc, inner);
+	if (!rc) {
+		memcpy(shash_desc_ctx(cdesc), hmac_opad_state(ctx), ctx->statesize);
+		rc = crypto_shash_update(cdesc, inner, ds) ?: crypto_shash_final(cdesc, out);
+	}
+	crypto_wipe(inner, sizeof(inner));
+	return rc;
+}
+
+static int hmac_init_tfm(struct crypto_shash *tfm)
+{
+	struct hmac_ctx *ctx = crypto_shash_ctx(tfm);
+	struct crypto_alg *child_alg = tfm->base.alg->cra_spawns[0];
+	int rc = crypto_spawn_shash(&ctx->child, child_alg);
+
+	if (rc)
+		return rc;
+	ctx->statesize = ctx->child->descsize;
+	return 0;
+}
+
+static void hmac_exit_tfm(struct crypto_shash *tfm)
+{
+	struct hmac_ctx *ctx = crypto_shash_ctx(tfm);
+
+	/* The pad states are in our context, which the API wipes. */
+	crypto_free_shash(ctx->child);
+}
+
+static void hmac_destroy(struct crypto_alg *alg)
+{
+	struct shash_alg *salg = container_of_alg(alg, struct shash_alg);
+
+	free((struct hmac_inst *)(void *)salg);
+}
+
+/* A child hmac can wrap: unkeyed, with a digest that fits in one block. */
+static int hmac_check_child(const struct shash_alg *c)
+{
+	uint32_t bs = c->base.cra_blocksize;
+
+	if (c->max_keysize || c->setkey)
+		return -EINVAL;
+	if (c->digestsize == 0 || c->digestsize > 64 || c->digestsize > bs)
+		return -EINVAL;
+	if (bs > HMAC_MAX_BLOCK)
+		return -EINVAL;
+	if (sizeof(struct shash_desc) + c->descsize > SHASH_DESC_MAX_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+static int hmac_create(struct crypto_template *tmpl, const char *const *args, int nargs)
+{
+	struct hmac_inst *inst;
+	struct shash_alg *child;
+	struct crypto_alg *base;
+	int rc;
+
+	if (nargs != 1)
+		return -EINVAL;
+	inst = calloc(1, sizeof(*inst));
+	if (!inst)
+		return -ENOMEM;
+	base = &inst->alg.base;
+	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_SHASH, 0, 0);
+	if (rc)
+		goto out_free;
+	child = container_of_alg(base->cra_spawns[0], struct shash_alg);
+	rc = hmac_check_child(child) ?: crypto_inst_setname(base, tmpl->name);
+	if (rc)
+		goto out_drop;
+
+	snprintf(base->cra_module, sizeof(base->cra_module), "%s", child->base.cra_module);
+	base->cra_priority = child->base.cra_priority;
+	base->cra_blocksize = child->base.cra_blocksize;
+	base->cra_ctxsize = sizeof(struct hmac_ctx) + 2 * ((child->descsize + 15) & ~15u);
+	base->cra_destroy = hmac_destroy;
+	inst->alg.digestsize = child->digestsize;
+	inst->alg.descsize = sizeof(struct shash_desc) + child->descsize;
+	inst->alg.min_keysize = 0;
+	inst->alg.max_keysize = 1024;
+	inst->alg.init_tfm = hmac_init_tfm;
+	inst->alg.exit_tfm = hmac_exit_tfm;
+	inst->alg.setkey = hmac_setkey;
+	inst->alg.init = hmac_init;
+	inst->alg.update = hmac_update;
+	inst->alg.final = hmac_final;
+
+	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_SHASH);
+	if (rc)
+		goto out_drop;
+	return 0;
+
+out_drop:
+	crypto_drop_spawns(base);
+out_free:
+	free(inst);
+	return rc;
+}
+
+static struct crypto_template hmac_tmpl = {
+	.name = "hmac",
+	.create = hmac_create,
+};
+
+static int hmac_mod_init(void)
+{
+	return crypto_register_template(&hmac_tmpl);
+}
+
+static void hmac_mod_exit(void)
+{
+	crypto_unregister_template(&hmac_tmpl);
+}
+
+CRYPTO_MODULE(hmac, CRYPTO_MODULE_TEMPLATE, hmac_mod_init, hmac_mod_exit)
