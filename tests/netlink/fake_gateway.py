@@ -31,6 +31,8 @@ DUMP_BUDGET = 4096
 SA_ID = slice(56, 77)		# xfrm_usersa_info.id (daddr, spi, proto)
 POL_SEL = slice(0, 56)		# xfrm_userpolicy_info.sel
 POL_DIR = 160			# xfrm_userpolicy_info.dir
+USERSA_INFO_LEN = 224		# sizeof(struct xfrm_usersa_info)
+XFRMA_SA = 6
 
 
 class Client:
@@ -119,9 +121,11 @@ class Gateway:
                 return self.ack(c, m, -3)
             if mtype == GETSA:
                 return c.frame(DATA, self.msg(NEWSA, 0, seq, c.pid, self.states[key]))
-            del self.states[key]
+            info = self.states.pop(key)[:USERSA_INFO_LEN]
             self.ack(c, m, 0)
-            return self.multicast(GRP_SA, self.msg(DELSA, 0, seq, 0, p))
+            # The kernel's DELSA event: xfrm_usersa_id, then XFRMA_SA.
+            attr = struct.pack("=HH", 4 + len(info), XFRMA_SA) + info
+            return self.multicast(GRP_SA, self.msg(DELSA, 0, seq, 0, p[:24] + attr))
         if mtype == GETSA:
             return self.dump(c, seq, NEWSA, list(self.states.values()))
         if mtype == FLUSHSA:
