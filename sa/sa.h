@@ -90,6 +90,7 @@ struct xfrm_sa {
 	/* ---- data-path state ---- */
 	uint8_t state;			/* enum sa_state; read with an acquire load */
 	uint32_t ev_raised;		/* SA_EV_* already raised (atomic) */
+	uint32_t ev_delivered;		/* SA_EV_* already told (control thread) */
 	uint64_t oseq;			/* last outbound sequence number (atomic) */
 	struct sa_replay *replay;	/* inbound window, NULL if none configured */
 	struct sa_crypto *crypto;	/* bound transforms (sa_crypto.h), or NULL */
@@ -141,8 +142,10 @@ struct xfrm_sa {
 	struct xfrm_sa *out_next;	/* RCU chain: same outbound template key */
 	struct sa_list_node {
 		struct sa_list_node *prev, *next;
+		bool marker;		/* a dump cursor, not an entry */
 	} all, larval;			/* SAD lists (marker nodes for dumps share them) */
 	struct sad *sad;		/* owner once added */
+	bool hashed;			/* in the SAD's hash indexes */
 };
 
 /* ---- construction and references ---- */

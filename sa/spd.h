@@ -71,7 +71,7 @@ struct xfrm_policy {
 
 	/* ---- bookkeeping ---- */
 	uint8_t dead;			/* unlinked (atomic) */
-	uint32_t ev_raised;		/* SA_EV_SOFT / SA_EV_HARD delivered */
+	uint32_t ev_delivered;		/* SA_EV_SOFT / SA_EV_HARD delivered */
 	uint32_t refcnt;		/* atomic */
 	uint64_t pos;			/* insertion order, ties of priority */
 	uint32_t id_hash;

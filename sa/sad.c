@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SAD: lock-free rte_hash indexes for the data path, a mutex and a list
+ * for the control plane. Chains behind a hash entry are RCU lists: a new SA
+ * is published at the head with a release store (rte_hash updates the data
+ * atomically in lock-free mode), an unlinked SA keeps its next pointer so a
+ * reader standing on it still walks on.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+
+#include <linux/ipsec.h>
+
+#include "sa/internal.h"
+
+
+struct in_hkey {
+	uint8_t daddr[16];
+	uint32_t spi;
+	uint16_t family;
+	uint8_t proto;
+	uint8_t pad;
+};
+
+struct out_hkey {
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint32_t reqid;
+	uint16_t family;
+	uint8_t proto;
+	uint8_t mode;
+};
+
+static uint64_t realtime_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+uint64_t sad_now(const struct sad *sad)
+{
+	return sad->clock();
+}
+
+static void make_in_key(struct in_hkey *k, const xfrm_address_t *daddr, uint16_t family,
+			uint32_t spi, uint8_t proto)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->daddr, daddr, sa_addr_len(family));
+	k->spi = spi;
+	k->family = family;
+	k->proto = proto;
+}
+
+static void make_out_key(struct out_hkey *k, const xfrm_address_t *saddr,
+			 const xfrm_address_t *daddr, uint16_t family, uint32_t reqid,
+			 uint8_t proto, uint8_t mode)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, saddr, sa_addr_len(family));
+	memcpy(k->daddr, daddr, sa_addr_len(family));
+	k->reqid = reqid;
+	k->family = family;
+	k->proto = proto;
+	k->mode = mode;
+}
+
+static void no_key_data_free(void *p, void *key_data)
+{
+	(void)p;
+	(void)key_data;
+}
+
+static struct rte_hash *make_table(struct sad *sad, const char *tag, uint32_t key_len,
+				   uint32_t entries, int socket)
+{
+	struct rte_hash_rcu_config rcfg = {
+		.v = sa_rcu_qsbr(sad->rcu),
+		.mode = RTE_HASH_QSBR_MODE_DQ,
+		.free_key_data_func = no_key_data_free,
+	};
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = entries,
+		.key_len = key_len,
+		.hash_func = rte_jhash,
+		.socket_id = socket,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct rte_hash *h;
+
+	snprintf(name, sizeof(name), "%s_%s", sad->name, tag);
+	h = rte_hash_create(&p);
+	if (!h)
+		return NULL;
+	if (rte_hash_rcu_qsbr_add(h, &rcfg)) {
+		rte_hash_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct sad *sad_create(const struct sad_config *cfg)
+{
+	struct sad *sad;
+	uint32_t max;
+
+	if (!cfg || !cfg->rcu || !cfg->name)
+		return NULL;
+	sad = calloc(1, sizeof(*sad));
+	if (!sad)
+		return NULL;
+	max = cfg->max_sa ? cfg->max_sa : 65536;
+	snprintf(sad->name, sizeof(sad->name), "%s", cfg->name);
+	sad->rcu = cfg->rcu;
+	sad->clock = cfg->clock ? cfg->clock : realtime_clock;
+	sad->max = max;
+	pthread_mutex_init(&sad->lock, NULL);
+	sa_list_init(&sad->all);
+	sa_list_init(&sad->larval);
+	sad->in = make_table(sad, "in", sizeof(struct in_hkey), max, cfg->socket_id);
+	if (!sad->in)
+		goto no_in;
+	sad->out = make_table(sad, "out", sizeof(struct out_hkey), max, cfg->socket_id);
+	if (!sad->out)
+		goto no_out;
+	return sad;
+
+no_out:
+	rte_hash_free(sad->in);
+no_in:
+	pthread_mutex_destroy(&sad->lock);
+	free(sad);
+	return NULL;
+}
+
+void sad_destroy(struct sad *sad)
+{
+	if (!sad)
+		return;
+	sad_flush(sad, 0);
+	sa_rcu_barrier(sad->rcu);
+	rte_hash_free(sad->in);
+	rte_hash_free(sad->out);
+	pthread_mutex_destroy(&sad->lock);
+	free(sad);
+}
+
+/* ---- RCU chains ---- */
+
+static struct xfrm_sa **chain_next(struct xfrm_sa *sa, bool in)
+{
+	return in ? &sa->spi_next : &sa->out_next;
+}
+
+static struct xfrm_sa *chain_head(struct rte_hash *h, const void *key)
+{
+	void *data;
+
+	return rte_hash_lookup_data(h, key, &data) >= 0 ? data : NULL;
+}
+
+static int chain_push(struct rte_hash *h, const void *key, struct xfrm_sa *sa, bool in)
+{
+	struct xfrm_sa *head = chain_head(h, key);
+
+	__atomic_store_n(chain_next(sa, in), head, __ATOMIC_RELEASE);
+	return rte_hash_add_key_data(h, key, sa) < 0 ? -ENOSPC : 0;
+}
+
+static void chain_remove(struct rte_hash *h, const void *key, struct xfrm_sa *sa, bool in)
+{
+	struct xfrm_sa *p = chain_head(h, key), *next = *chain_next(sa, in);
+
+	if (p == sa) {
+		if (next)
+			rte_hash_add_key_data(h, key, next);
+		else
+			rte_hash_del_key(h, key);
+		return;
+	}
+	for (; p; p = *chain_next(p, in)) {
+		if (*chain_next(p, in) == sa) {
+			__atomic_store_n(chain_next(p, in), next, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+static bool uses_out_index(const struct xfrm_sa *sa)
+{
+	return sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH ||
+	       sa->id.proto == IPPROTO_COMP;
+}
+
+int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa)
+{
+	struct in_hkey ik;
+	struct out_hkey ok;
+	int rc;
+
+	make_in_key(&ik, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto);
+	rc = chain_push(sad->in, &ik, sa, true);
+	if (rc)
+		return rc;
+	sa->hashed = true;
+	if (!uses_out_index(sa))
+		return 0;
+	make_out_key(&ok, &sa->saddr, &sa->id.daddr, sa->family, sa->reqid, sa->id.proto,
+		     sa->mode);
+	rc = chain_push(sad->out, &ok, sa, false);
+	if (rc) {
+		chain_remove(sad->in, &ik, sa, true);
+		sa->hashed = false;
+	}
+	return rc;
+}
+
+static void hash_remove_locked(struct sad *sad, struct xfrm_sa *sa)
+{
+	struct in_hkey ik;
+	struct out_hkey ok;
+
+	if (!sa->hashed)
+		return;
+	sa->hashed = false;
+	make_in_key(&ik, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto);
+	chain_remove(sad->in, &ik, sa, true);
+	if (uses_out_index(sa)) {
+		make_out_key(&ok, &sa->saddr, &sa->id.daddr, sa->family, sa->reqid,
+			     sa->id.proto, sa->mode);
+		chain_remove(sad->out, &ok, sa, false);
+	}
+}
+
+static void deferred_put(void *arg)
+{
+	sa_put(arg);
+}
+
+void sad_unlink_locked(struct sad *sad, struct xfrm_sa *sa)
+{
+	if (sa->sad != sad)
+		return;
+	hash_remove_locked(sad, sa);
+	sa_list_del(&sa->all);
+	if (sa_list_linked(&sa->larval))
+		sa_list_del(&sa->larval);
+	__atomic_store_n(&sa->state, SA_STATE_DEAD, __ATOMIC_RELEASE);
+	sa->sad = NULL;
+	sad->count--;
+	sa_rcu_defer(sad->rcu, deferred_put, sa);
+}
+
+/*
+ * The kernel's __xfrm_state_lookup: same (daddr, spi, proto, family) and
+ * (mark & sa.mark.m) == sa.mark.v. if_id narrows the match when non-zero.
+ */
+struct xfrm_sa *sad_locate_locked(struct sad *sad, const xfrm_address_t *daddr,
+				  uint16_t family, uint32_t spi, uint8_t proto,
+				  uint32_t mark, uint32_t if_id, bool any_mark)
+{
+	struct in_hkey k;
+
+	make_in_key(&k, daddr, family, spi, proto);
+	for (struct xfrm_sa *sa = chain_head(sad->in, &k); sa; sa = sa->spi_next) {
+		if (any_mark)
+			return sa;
+		if ((mark & sa->mark.m) == sa->mark.v && (!if_id || sa->if_id == if_id))
+			return sa;
+	}
+	return NULL;
+}
+
+/* ---- data path ---- */
+
+static struct xfrm_sa *chain_match_in(struct xfrm_sa *sa, uint32_t mark, uint32_t if_id)
+{
+	for (; sa; sa = __atomic_load_n(&sa->spi_next, __ATOMIC_ACQUIRE))
+		if (sa_mark_match(sa, mark, if_id))
+			return sa;
+	return NULL;
+}
+
+struct xfrm_sa *sad_lookup_in(const struct sad *sad, const xfrm_address_t *daddr,
+			      uint16_t family, uint32_t spi, uint8_t proto,
+			      uint32_t mark, uint32_t if_id)
+{
+	struct in_hkey k;
+	void *data;
+
+	make_in_key(&k, daddr, family, spi, proto);
+	if (rte_hash_lookup_data(sad->in, &k, &data) < 0)
+		return NULL;
+	return chain_match_in(data, mark, if_id);
+}
+
+void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
+			 unsigned int n, struct xfrm_sa **out)
+{
+	struct in_hkey k[SAD_BURST_MAX];
+	const void *kp[SAD_BURST_MAX];
+	void *data[SAD_BURST_MAX];
+	uint64_t hits = 0;
+
+	while (n) {
+		unsigned int m = n > SAD_BURST_MAX ? SAD_BURST_MAX : n;
+
+		for (unsigned int i = 0; i < m; i++) {
+			make_in_key(&k[i], &keys[i].daddr, keys[i].family, keys[i].spi,
+				    keys[i].proto);
+			kp[i] = &k[i];
+		}
+		rte_hash_lookup_bulk_data(sad->in, kp, m, &hits, data);
+		for (unsigned int i = 0; i < m; i++)
+			out[i] = (hits >> i) & 1 ?
+				 chain_match_in(data[i], keys[i].mark, keys[i].if_id) : NULL;
+		keys += m;
+		out += m;
+		n -= m;
+	}
+}
+
+/* xfrm_state_look_at(): prefer not dying, then the newest. */
+static bool better_out(const struct xfrm_sa *best, const struct xfrm_sa *sa)
+{
+	bool bd = __atomic_load_n(&best->ev_raised, __ATOMIC_RELAXED) & SA_EV_SOFT;
+	bool sd = __atomic_load_n(&sa->ev_raised, __ATOMIC_RELAXED) & SA_EV_SOFT;
+
+	if (bd != sd)
+		return bd;
+	if (best->curlft.add_time != sa->curlft.add_time)
+		return sa->curlft.add_time > best->curlft.add_time;
+	return sa->serial > best->serial;
+}
+
+struct xfrm_sa *sad_lookup_out(const struct sad *sad, const struct sad_out_key *key)
+{
+	struct xfrm_sa *sa, *best = NULL;
+	struct out_hkey k;
+	void *data;
+
+	make_out_key(&k, &key->saddr, &key->daddr, key->family, key->reqid, key->proto,
+		     key->mode);
+	if (rte_hash_lookup_data(sad->out, &k, &data) < 0)
+		return NULL;
+	for (sa = data; sa; sa = __atomic_load_n(&sa->out_next, __ATOMIC_ACQUIRE)) {
+		if (!sa_is_valid(sa) || !sa_mark_match(sa, key->mark, key->if_id))
+			continue;
+		if (key->spi && sa->id.spi != key->spi)
+			continue;
+		if (!best || better_out(best, sa))
+			best = sa;
+	}
+	return best;
+}
+
+/* ---- control plane ---- */
+
+static int check_new(const struct xfrm_sa *sa)
+{
+	if (sa->family != AF_INET && sa->family != AF_INET6)
+		return -EINVAL;
+	if ((sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH) && !sa->id.spi)
+		return -EINVAL;
+	if (!uses_out_index(sa))
+		return -EINVAL;
+	return 0;
+}
+
+/* Link a new SA (lock held, checks done): the SAD takes a reference. */
+int sad_insert_locked(struct sad *sad, struct xfrm_sa *sa, enum sa_state state)
+{
+	int rc;
+
+	if (sad->count >= sad->max)
+		return -ENOSPC;
+	sa->state = state;
+	sa->curlft.add_time = sad->clock();
+	sa->serial = ++sad->serial;
+	sa->sad = sad;
+	sa->all.marker = false;
+	if (state != SA_STATE_ACQ || sa->id.spi) {
+		rc = sad_hash_insert_locked(sad, sa);
+		if (rc) {
+			sa->sad = NULL;
+			sa->state = SA_STATE_VOID;
+			return rc;
+		}
+	}
+	sa_hold(sa);
+	sa_list_add_tail(&sad->all, &sa->all);
+	if (state == SA_STATE_ACQ)
+		sa_list_add_tail(&sad->larval, &sa->larval);
+	sad->count++;
+	return 0;
+}
+
+int sad_add(struct sad *sad, struct xfrm_sa *sa)
+{
+	int rc = check_new(sa);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&sad->lock);
+	if (sa->sad)
+		rc = -EEXIST;
+	else if (sad_locate_locked(sad, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto,
+				   sa->mark.v & sa->mark.m, 0, false))
+		rc = -EEXIST;
+	else
+		rc = sad_insert_locked(sad, sa, SA_STATE_VALID);
+	pthread_mutex_unlock(&sad->lock);
+	sa_rcu_reclaim(sad->rcu);
+	return rc;
+}
+
+/* xfrm_state_update() on a VALID SA: what may change in place. */
+static int merge_valid(struct xfrm_sa *x1, const struct xfrm_sa *x)
+{
+	if (x->has_encap && x1->has_encap && x->encap.encap_type == x1->encap.encap_type)
+		x1->encap = x->encap;
+	else if (x->has_encap || x1->has_encap)
+		return -EINVAL;
+	if (x->has_coaddr && x1->has_coaddr)
+		x1->coaddr = x->coaddr;
+	x1->lft = x->lft;
+	__atomic_fetch_and(&x1->ev_raised, ~SA_EV_SOFT, __ATOMIC_RELAXED);
+	x1->ev_delivered &= ~SA_EV_SOFT;
+	if (x->has_smark || x->smark.m || x->smark.v || x->if_id) {
+		x1->smark = x->smark;
+		x1->has_smark = x->has_smark;
+		if (x->if_id)
+			x1->if_id = x->if_id;
+	}
+	return 0;
+}
+
+int sad_update(struct sad *sad, struct xfrm_sa *sa, struct xfrm_sa **result)
+{
+	struct xfrm_sa *x1;
+	int rc = check_new(sa);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&sad->lock);
+	x1 = sad_locate_locked(sad, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto,
+			       sa->mark.v & sa->mark.m, 0, false);
+	if (!x1) {
+		rc = -ESRCH;
+	} else if (sa_state_get(x1) == SA_STATE_ACQ) {
+		sad_unlink_locked(sad, x1);
+		rc = sad_insert_locked(sad, sa, SA_STATE_VALID);
+		x1 = sa;
+	} else if (sa_state_get(x1) == SA_STATE_VALID) {
+		rc = merge_valid(x1, sa);
+	} else {
+		rc = -EINVAL;
+	}
+	if (!rc && result) {
+		sa_hold(x1);
+		*result = x1;
+	}
+	pthread_mutex_unlock(&sad->lock);
+	sa_rcu_reclaim(sad->rcu);
+	return rc;
+}
+
+int sad_get(struct sad *sad, const xfrm_address_t *daddr, uint16_t family, uint32_t spi,
+	    uint8_t proto, uint32_t mark, uint32_t if_id, struct xfrm_sa **out)
+{
+	struct xfrm_sa *sa;
+
+	pthread_mutex_lock(&sad->lock);
+	sa = sad_locate_locked(sad, daddr, family, spi, proto, mark, if_id, false);
+	if (sa)
+		sa_hold(sa);
+	pthread_mutex_unlock(&sad->lock);
+	*out = sa;
+	return sa ? 0 : -ESRCH;
+}
+
+int sad_delete(struct sad *sad, const xfrm_address_t *daddr, uint16_t family, uint32_t spi,
+	       uint8_t proto, uint32_t mark, uint32_t if_id, struct xfrm_sa **deleted)
+{
+	struct xfrm_sa *sa;
+
+	pthread_mutex_lock(&sad->lock);
+	sa = sad_locate_locked(sad, daddr, family, spi, proto, mark, if_id, false);
+	if (sa) {
+		if (deleted) {
+			sa_hold(sa);
+			*deleted = sa;
+		}
+		sad_unlink_locked(sad, sa);
+	}
+	pthread_mutex_unlock(&sad->lock);
+	sa_rcu_reclaim(sad->rcu);
+	return sa ? 0 : -ESRCH;
+}
+
+int sad_delete_sa(struct sad *sad, struct xfrm_sa *sa)
+{
+	int rc = -ESRCH;
+
+	pthread_mutex_lock(&sad->lock);
+	if (sa->sad == sad) {
+		sad_unlink_locked(sad, sa);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&sad->lock);
+	sa_rcu_reclaim(sad->rcu);
+	return rc;
+}
+
+static bool proto_match(uint8_t proto, uint8_t want)
+{
+	if (want == 0 || want == IPSEC_PROTO_ANY)
+		return proto == IPPROTO_ESP || proto == IPPROTO_AH || proto == IPPROTO_COMP;
+	return proto == want;
+}
+
+unsigned int sad_flush(struct sad *sad, uint8_t proto)
+{
+	struct sa_list_node *n, *next;
+	unsigned int count = 0;
+
+	pthread_mutex_lock(&sad->lock);
+	for (n = sad->all.next; n != &sad->all; n = next) {
+		struct xfrm_sa *sa = sa_container_of(n, struct xfrm_sa, all);
+
+		next = n->next;
+		if (n->marker || !proto_match(sa->id.proto, proto))
+			continue;
+		sad_unlink_locked(sad, sa);
+		count++;
+	}
+	pthread_mutex_unlock(&sad->lock);
+	sa_rcu_reclaim(sad->rcu);
+	return count;
+}
+
+/* ---- dumps ---- */
+
+void sad_cursor_init(struct sad_cursor *c, uint8_t proto,
+		     const struct xfrm_address_filter *filter)
+{
+	memset(c, 0, sizeof(*c));
+	c->marker.marker = true;
+	c->proto = proto;
+	c->filter = filter;
+}
+
+static bool prefix_match(const xfrm_address_t *a, const xfrm_address_t *p, unsigned int plen,
+			 uint16_t family)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)p;
+	unsigned int max = family == AF_INET6 ? 128 : 32, full;
+
+	if (plen > max)
+		plen = max;
+	full = plen / 8;
+	if (memcmp(x, y, full))
+		return false;
+	if (plen % 8) {
+		uint8_t m = (uint8_t)(0xff00 >> (plen % 8));
+
+		return ((x[full] ^ y[full]) & m) == 0;
+	}
+	return true;
+}
+
+static bool filter_match(const struct xfrm_sa *sa, const struct sad_cursor *c)
+{
+	const struct xfrm_address_filter *f = c->filter;
+
+	if (!proto_match(sa->id.proto, c->proto))
+		return false;
+	if (!f)
+		return true;
+	if (f->family != AF_UNSPEC && f->family != sa->family)
+		return false;
+	return prefix_match(&sa->saddr, &f->saddr, f->splen, sa->family) &&
+	       prefix_match(&sa->id.daddr, &f->daddr, f->dplen, sa->family);
+}
+
+int sad_walk(struct sad *sad, struct sad_cursor *c,
+	     int (*cb)(struct xfrm_sa *sa, void *arg), void *arg)
+{
+	struct sa_list_node *n;
+
+	pthread_mutex_lock(&sad->lock);
+	if (c->done) {
+		pthread_mutex_unlock(&sad->lock);
+		return 0;
+	}
+	c->marker.marker = true;
+	n = c->linked ? c->marker.next : sad->all.next;
+	for (; n != &sad->all; n = n->next) {
+		struct xfrm_sa *sa = sa_container_of(n, struct xfrm_sa, all);
+
+		if (n->marker || !filter_match(sa, c))
+			continue;
+		if (cb(sa, arg)) {
+			if (c->linked)
+				sa_list_del(&c->marker);
+			sa_list_add_tail(n, &c->marker);
+			c->linked = true;
+			pthread_mutex_unlock(&sad->lock);
+			return 1;
+		}
+	}
+	if (c->linked)
+		sa_list_del(&c->marker);
+	c->linked = false;
+	c->done = true;
+	pthread_mutex_unlock(&sad->lock);
+	return 0;
+}
+
+void sad_cursor_done(struct sad *sad, struct sad_cursor *c)
+{
+	pthread_mutex_lock(&sad->lock);
+	if (c->linked)
+		sa_list_del(&c->marker);
+	c->linked = false;
+	c->done = true;
+	pthread_mutex_unlock(&sad->lock);
+}
+
+void sad_get_info(struct sad *sad, struct sad_info *info)
+{
+	pthread_mutex_lock(&sad->lock);
+	info->sadcnt = sad->count;
+	info->sadhcnt = sad->max;
+	info->sadhmcnt = sad->max;
+	pthread_mutex_unlock(&sad->lock);
+}
