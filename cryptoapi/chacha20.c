@@ -76,11 +76,9 @@ static void chacha_init_state(uint32_t state[16], const struct chacha_ctx *ctx,
 }
 
 /* XOR len (<= 64) bytes of the next keystream block; advance the counter. */
-static void chacha_xor_block(uint32_t state[16], uint8_t *dst, const uint8_t *src,
-			     uint32_t len)
+static void chacha_xor_block(uint32_t state[16], uint32_t ks[16], uint8_t *dst,
+			     const uint8_t *src, uint32_t len)
 {
-	uint32_t ks[16];
-	uint8_t ksb[CHACHA_BLOCK_SIZE];
 	uint32_t i;
 
 	chacha_block(state, ks);
@@ -88,13 +86,10 @@ static void chacha_xor_block(uint32_t state[16], uint8_t *dst, const uint8_t *sr
 	if (len == CHACHA_BLOCK_SIZE) {
 		for (i = 0; i < 16; i++)
 			put_le32(dst + 4 * i, get_le32(src + 4 * i) ^ ks[i]);
-	} else {
-		for (i = 0; i < 16; i++)
-			put_le32(ksb + 4 * i, ks[i]);
-		crypto_xor_cpy(dst, src, ksb, len);
-		crypto_wipe(ksb, sizeof(ksb));
+		return;
 	}
-	crypto_wipe(ks, sizeof(ks));
+	for (i = 0; i < len; i++)
+		dst[i] = src[i] ^ (uint8_t)(ks[i / 4] >> (8 * (i % 4)));
 }
 
 /* RFC 8439 2.4: encryption and decryption are the same keystream XOR. */
@@ -102,7 +97,7 @@ static int chacha_crypt(struct skcipher_request *req)
 {
 	const struct chacha_ctx *ctx = crypto_skcipher_ctx(req->tfm);
 	struct xsg_walk walk;
-	uint32_t state[16];
+	uint32_t state[16], ks[16];
 	uint32_t n;
 
 	chacha_init_state(state, ctx, req->iv);
@@ -112,12 +107,13 @@ static int chacha_crypt(struct skcipher_request *req)
 		for (uint32_t off = 0; off < n; off += CHACHA_BLOCK_SIZE) {
 			uint32_t len = n - off < CHACHA_BLOCK_SIZE ? n - off : CHACHA_BLOCK_SIZE;
 
-			chacha_xor_block(state, walk.dst + off, walk.src + off, len);
+			chacha_xor_block(state, ks, walk.dst + off, walk.src + off, len);
 		}
 		xsg_walk_done(&walk);
 	}
 	put_le32(req->iv, state[12]);
 	crypto_wipe(state, sizeof(state));
+	crypto_wipe(ks, sizeof(ks));
 	crypto_wipe(walk.bounce, sizeof(walk.bounce));
 	return 0;
 }

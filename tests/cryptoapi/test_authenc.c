@@ -121,8 +121,9 @@ static void alloc_impls(struct crypto_aead *tfms[2], const char *name, const cha
 	rc = crypto_spawn_aead(&tfms[1], fc.found);
 	crypto_alg_put(fc.found);
 	assert_int_equal(rc, 0);
-	print_message("%s: %s and %s\n", name, crypto_tfm_alg_driver_name(&tfms[0]->base),
-		      crypto_tfm_alg_driver_name(&tfms[1]->base));
+	print_message("%s: %s (%u MB/s) and %s (%u MB/s)\n", name,
+		      crypto_tfm_alg_driver_name(&tfms[0]->base), tfms[0]->base.alg->cra_perf_mbps,
+		      crypto_tfm_alg_driver_name(&tfms[1]->base), tfms[1]->base.alg->cra_perf_mbps);
 }
 
 static void free_impls(struct crypto_aead *tfms[2])
