@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control loop: one epoll over the netlink server, a signalfd and a
+ * 1-second timerfd. Everything that changes the SAD/SPD runs here.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+#include <rte_memory.h>
+
+#include "dataplane/control.h"
+#include "netlink/server.h"
+#include "netlink/xfrm_netlink.h"
+#include "sa/rcu.h"
+#include "sa/sad.h"
+#include "sa/spd.h"
+
+enum { EV_SERVER = 1, EV_SIGNAL, EV_TIMER };
+
+int xgw_control_block_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	return pthread_sigmask(SIG_BLOCK, &set, NULL) ? -EINVAL : 0;
+}
+
+static int watch(int epfd, int fd, uint64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int open_fds(struct xgw_control *c)
+{
+	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	c->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	c->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (c->epfd < 0 || c->sigfd < 0 || c->timerfd < 0)
+		return -errno;
+	if (timerfd_settime(c->timerfd, 0, &tick, NULL) < 0)
+		return -errno;
+	return watch(c->epfd, c->sigfd, EV_SIGNAL) ?: watch(c->epfd, c->timerfd, EV_TIMER);
+}
+
+static int open_databases(struct xgw_control *c, char *msg, size_t msglen)
+{
+	struct sad_config sc = { .name = "xfrmgw_sad", .socket_id = SOCKET_ID_ANY };
+	struct spd_config pc = { .name = "xfrmgw_spd", .socket_id = SOCKET_ID_ANY };
+
+	c->rcu = sa_rcu_create(RTE_MAX_LCORE);
+	if (!c->rcu) {
+		snprintf(msg, msglen, "cannot create the RCU domain");
+		return -ENOMEM;
+	}
+	sc.rcu = pc.rcu = c->rcu;
+	c->sad = sad_create(&sc);
+	if (!c->sad) {
+		snprintf(msg, msglen, "cannot create the SAD");
+		return -ENOMEM;
+	}
+	c->spd = spd_create(&pc);
+	if (!c->spd) {
+		snprintf(msg, msglen, "cannot create the SPD");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, size_t msglen)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->epfd = c->sigfd = c->timerfd = -1;
+	err = open_fds(c);
+	if (err) {
+		snprintf(msg, msglen, "epoll/signalfd/timerfd: %s", strerror(-err));
+		goto err_close;
+	}
+	err = open_databases(c, msg, msglen);
+	if (err)
+		goto err_close;
+	err = xnl_server_open(&c->srv, ctl_path, 0600);
+	if (err) {
+		snprintf(msg, msglen, "control socket %s: %s", ctl_path, strerror(-err));
+		goto err_close;
+	}
+	c->xnl = xfrm_nl_create(c->srv, c->sad, c->spd);
+	if (!c->xnl) {
+		err = -ENOMEM;
+		snprintf(msg, msglen, "cannot start the XFRM netlink family");
+		goto err_close;
+	}
+	err = watch(c->epfd, xnl_server_fd(c->srv), EV_SERVER);
+	if (err) {
+		snprintf(msg, msglen, "epoll: %s", strerror(-err));
+		goto err_close;
+	}
+	return 0;
+
+err_close:
+	xgw_control_close(c);
+	return err;
+}
+
+static void on_signal(struct xgw_control *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			c->stop = true;
+}
+
+static void on_tick(struct xgw_control *c)
+{
+	uint64_t expirations;
+
+	if (read(c->timerfd, &expirations, sizeof(expirations)) < 0)
+		return;
+	sad_tick(c->sad);
+	spd_tick(c->spd);
+}
+
+int xgw_control_run(struct xgw_control *c)
+{
+	struct epoll_event ev[8];
+
+	while (!c->stop) {
+		int n = epoll_wait(c->epfd, ev, 8, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			switch (ev[i].data.u64) {
+			case EV_SERVER:
+				xnl_server_process(c->srv);
+				break;
+			case EV_SIGNAL:
+				on_signal(c);
+				break;
+			case EV_TIMER:
+				on_tick(c);
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+void xgw_control_close(struct xgw_control *c)
+{
+	xnl_server_close(c->srv);
+	c->srv = NULL;
+	xfrm_nl_destroy(c->xnl);
+	c->xnl = NULL;
+	if (c->spd)
+		spd_destroy(c->spd);
+	if (c->sad)
+		sad_destroy(c->sad);	/* every SA freed: transforms wiped, keys zeroed */
+	if (c->rcu)
+		sa_rcu_destroy(c->rcu);
+	c->spd = NULL;
+	c->sad = NULL;
+	c->rcu = NULL;
+	if (c->timerfd >= 0)
+		close(c->timerfd);
+	if (c->sigfd >= 0)
+		close(c->sigfd);
+	if (c->epfd >= 0)
+		close(c->epfd);
+	c->epfd = c->sigfd = c->timerfd = -1;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xfrmgw [EAL options] -- [--config FILE] [--ctl SOCKET]
+ *
+ * Starts DPDK's EAL, the crypto API (self-tests), and the control plane:
+ * SA/SPD databases and the XFRM netlink server on the control socket.
+ * Packet ports come later; the control loop lives in control.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "cryptoapi/crypto.h"
+#include "dataplane/config.h"
+#include "dataplane/control.h"
+#include "netlink/shim_proto.h"
+
+struct xgw_args {
+	const char *config;
+	const char *ctl;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xfrmgw [EAL options] -- [--config FILE] [--ctl SOCKET]\n"
+		   "  --config FILE   gateway configuration (ports, addresses, routes)\n"
+		   "  --ctl SOCKET    control socket (default %s)\n", XFRMGW_CTL_DEFAULT_PATH);
+}
+
+static int parse_args(int argc, char **argv, struct xgw_args *a)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "ctl", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o;
+
+	a->config = NULL;
+	a->ctl = XFRMGW_CTL_DEFAULT_PATH;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			a->config = optarg;
+			break;
+		case 's':
+			a->ctl = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "xfrmgw: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * DPDK 22.11 refuses --in-memory together with --no-huge (which implies
+ * legacy memory). What a user means by the pair is "no hugepages and no
+ * files": that is --no-huge --no-shconf, so ask EAL for that instead.
+ */
+static void eal_args_fixup(int argc, char **argv)
+{
+	static char no_shconf[] = "--no-shconf";
+	int no_huge = 0, in_mem = -1;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--no-huge"))
+			no_huge = 1;
+		else if (!strcmp(argv[i], "--in-memory"))
+			in_mem = i;
+	}
+	if (no_huge && in_mem > 0)
+		argv[in_mem] = no_shconf;
+}
+
+int main(int argc, char **argv)
+{
+	static struct xgw_config cfg;
+	struct xgw_control ctl;
+	struct xgw_args args;
+	char msg[256];
+	int n, rc = 1;
+
+	if (xgw_control_block_signals()) {
+		fprintf(stderr, "xfrmgw: cannot block signals\n");
+		return 1;
+	}
+	eal_args_fixup(argc, argv);
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "xfrmgw: EAL initialisation failed: %s\n", strerror(rte_errno));
+		return 1;
+	}
+	argv[n] = argv[0];
+	if (parse_args(argc - n, argv + n, &args))
+		goto out_eal;
+	if (args.config && xgw_config_load(args.config, &cfg, msg, sizeof(msg))) {
+		fprintf(stderr, "xfrmgw: %s\n", msg);
+		goto out_eal;
+	}
+	if (crypto_init()) {
+		fprintf(stderr, "xfrmgw: crypto API initialisation failed\n");
+		goto out_config;
+	}
+	if (xgw_control_open(&ctl, args.ctl, msg, sizeof(msg))) {
+		fprintf(stderr, "xfrmgw: %s\n", msg);
+		goto out_crypto;
+	}
+	fprintf(stderr, "xfrmgw: control socket %s\n", args.ctl);
+	rc = xgw_control_run(&ctl) ? 1 : 0;
+	xgw_control_close(&ctl);
+out_crypto:
+	crypto_exit();
+out_config:
+	if (args.config)
+		xgw_config_free(&cfg);
+out_eal:
+	rte_eal_cleanup();
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NETLINK_XFRM family object: ties the server, the SAD and the SPD
+ * together and turns lifetime events into XFRM_MSG_EXPIRE / POLEXPIRE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "netlink/xfrm_nl.h"
+#include "sa/sad.h"
+#include "sa/spd.h"
+
+static void on_sa_expire(void *arg, struct xfrm_sa *sa, bool hard)
+{
+	xfrm_notify_expire(arg, sa, hard);
+}
+
+static void on_policy_expire(void *arg, struct xfrm_policy *pol, bool hard)
+{
+	xfrm_notify_polexpire(arg, pol, hard);
+}
+
+static const struct sa_event_ops xfrm_event_ops = {
+	.sa_expire = on_sa_expire,
+	.policy_expire = on_policy_expire,
+};
+
+/* Requests drained: publish the policy changes of the whole burst at once. */
+void xfrm_nl_idle(void *priv)
+{
+	struct xfrm_nl *x = priv;
+
+	if (x->spd)
+		spd_publish(x->spd);
+}
+
+struct xfrm_nl *xfrm_nl_create(struct xnl_server *srv, struct sad *sad, struct spd *spd)
+{
+	struct xfrm_nl *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->srv = srv;
+	x->sad = sad;
+	x->spd = spd;
+	if (xnl_server_register(srv, &xfrm_family, x)) {
+		free(x);
+		return NULL;
+	}
+	sad_set_event_ops(sad, &xfrm_event_ops, x);
+	if (spd)
+		spd_set_event_ops(spd, &xfrm_event_ops, x);
+	return x;
+}
+
+void xfrm_nl_destroy(struct xfrm_nl *x)
+{
+	if (!x)
+		return;
+	sad_set_event_ops(x->sad, NULL, NULL);
+	if (x->spd)
+		spd_set_event_ops(x->spd, NULL, NULL);
+	free(x);
+}

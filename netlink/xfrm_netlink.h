@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NETLINK_XFRM family: plugs the SAD and SPD into the netlink server,
+ * and turns their lifetime events into XFRM_MSG_EXPIRE / POLEXPIRE
+ * multicasts. Control thread only.
+ */
+#ifndef XFRMGW_NETLINK_XFRM_NETLINK_H
+#define XFRMGW_NETLINK_XFRM_NETLINK_H
+
+#include <stdint.h>
+
+#include <linux/xfrm.h>
+
+struct xnl_server;
+struct sad;
+struct spd;
+struct xfrm_nl;
+struct xfrm_sa;
+struct xfrm_user_acquire;
+
+/*
+ * Serve NETLINK_XFRM on srv with these databases (spd may be NULL: policy
+ * messages then fail with EOPNOTSUPP). Registers itself as the event
+ * callback of sad and spd. NULL on no memory.
+ */
+struct xfrm_nl *xfrm_nl_create(struct xnl_server *srv, struct sad *sad, struct spd *spd);
+void xfrm_nl_destroy(struct xfrm_nl *x);
+
+/*
+ * Events the data path raises (through the control thread).
+ * ACQUIRE: an outbound flow matched pol but template t has no SA; saddr and
+ * daddr are the template's resolved endpoints, flow the flow's selector,
+ * seq the acquire's sequence number (UPDSA/ALLOCSPI quote it back).
+ * MAPPING: a NAT-T SA's peer now sends from new_saddr:new_sport (network
+ * order).
+ */
+struct xfrm_policy;
+struct xfrm_user_tmpl;
+struct xfrm_selector;
+int xfrm_nl_acquire(struct xfrm_nl *x, const struct xfrm_policy *pol,
+		    const struct xfrm_user_tmpl *t, const xfrm_address_t *saddr,
+		    const xfrm_address_t *daddr, const struct xfrm_selector *flow, uint32_t seq);
+int xfrm_nl_mapping(struct xfrm_nl *x, const struct xfrm_sa *sa,
+		    const void *new_saddr, uint16_t new_sport);
+
+#endif
