@@ -115,6 +115,7 @@ static inline int sa_replay_check(const struct sa_replay *r, uint32_t seq_lo, ui
 	uint64_t s = seq_lo;
 	uint32_t hi = 0;
 
+	*seq = s;
 	if (r->esn) {
 		if (unlikely(!sa_replay_infer_hi(r, seq_lo, &hi)))
 			return -ERANGE;
