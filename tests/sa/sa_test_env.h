@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Shared set-up of the sa/ suites: EAL without hugepages, a fake clock. */
+/*
+ * Shared set-up of the sa/ suites: EAL without hugepages (--no-shconf: DPDK
+ * 22.11 refuses --in-memory together with --no-huge), a fake clock.
+ */
 #ifndef XFRMGW_TESTS_SA_ENV_H
 #define XFRMGW_TESTS_SA_ENV_H
 
@@ -13,7 +16,7 @@
 static inline int sa_test_eal_init(const char *prefix)
 {
 	char *argv[] = {
-		(char *)"sa_test", (char *)"--no-huge", (char *)"--in-memory", (char *)"--no-pci",
+		(char *)"sa_test", (char *)"--no-huge", (char *)"--no-shconf", (char *)"--no-pci",
 		(char *)"--file-prefix", (char *)prefix, (char *)"-l", (char *)"0",
 		(char *)"--log-level", (char *)"lib.*:error", (char *)"--no-telemetry",
 	};

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SAD: the kernel's add/update/delete/get errnos, inbound lookup by
+ * (SPI, daddr, proto) with mark, outbound template lookup, ALLOCSPI range,
+ * uniqueness and larval expiry, dump cursors, flush, counts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include <linux/ipsec.h>
+
+#include "sa/sad.h"
+#include "tests/sa/sa_test_env.h"
+
+struct fx {
+	struct sa_rcu *rcu;
+	struct sad *sad;
+};
+
+static int setup(void **state)
+{
+	static int n;
+	struct fx *fx = calloc(1, sizeof(*fx));
+	char name[16];
+	struct sad_config cfg = { .max_sa = 1024, .clock = sa_test_clock };
+
+	snprintf(name, sizeof(name), "tsad%d", n++);
+	cfg.name = name;
+	fx->rcu = sa_rcu_create(4);
+	cfg.rcu = fx->rcu;
+	fx->sad = sad_create(&cfg);
+	if (!fx->sad)
+		return -1;
+	sa_test_time = 1000;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	sad_destroy(fx->sad);
+	sa_rcu_destroy(fx->rcu);
+	free(fx);
+	return 0;
+}
+
+static struct xfrm_sa *mk(const char *src, const char *dst, uint32_t spi, uint8_t proto,
+			  uint32_t reqid)
+{
+	struct xfrm_sa *sa = sa_alloc();
+
+	sa->family = AF_INET;
+	sa->saddr = sa_test_v4(src);
+	sa->id.daddr = sa_test_v4(dst);
+	sa->id.spi = htonl(spi);
+	sa->id.proto = proto;
+	sa->reqid = reqid;
+	sa->mode = XFRM_MODE_TUNNEL;
+	return sa;
+}
+
+static int add_put(struct sad *sad, struct xfrm_sa *sa)
+{
+	int rc = sad_add(sad, sa);
+
+	sa_put(sa);
+	return rc;
+}
+
+static void test_add_get_delete(void **state)
+{
+	struct fx *fx = *state;
+	xfrm_address_t d = sa_test_v4("10.0.0.2");
+	struct xfrm_sa *sa, *got;
+	struct sad_info info;
+
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", 0x1000, IPPROTO_ESP, 1)), 0);
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.9", "10.0.0.2", 0x1000, IPPROTO_ESP, 2)),
+			 -EEXIST);
+	/* same SPI for AH is another SA */
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", 0x1000, IPPROTO_AH, 1)), 0);
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", 0, IPPROTO_ESP, 1)), -EINVAL);
+
+	sa = sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0);
+	assert_non_null(sa);
+	assert_true(sa_is_valid(sa));
+	assert_int_equal(sa->reqid, 1);
+	assert_int_equal(sa->curlft.add_time, 1000);
+	assert_null(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x1001), IPPROTO_ESP, 0, 0));
+	d = sa_test_v4("10.0.0.3");
+	assert_null(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0));
+	d = sa_test_v4("10.0.0.2");
+
+	assert_int_equal(sad_get(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0, &got), 0);
+	assert_ptr_equal(got, sa);
+	sa_put(got);
+	assert_int_equal(sad_get(fx->sad, &d, AF_INET, htonl(0x1002), IPPROTO_ESP, 0, 0, &got),
+			 -ESRCH);
+	sad_get_info(fx->sad, &info);
+	assert_int_equal(info.sadcnt, 2);
+	assert_int_equal(info.sadhmcnt, 1024);
+
+	assert_int_equal(sad_delete(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0, &got),
+			 0);
+	assert_int_equal(sa_state_get(got), SA_STATE_DEAD);
+	sa_put(got);
+	assert_int_equal(sad_delete(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0, NULL),
+			 -ESRCH);
+	assert_null(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x1000), IPPROTO_ESP, 0, 0));
+	assert_int_equal(sad_flush(fx->sad, IPSEC_PROTO_ANY), 1);
+	sad_get_info(fx->sad, &info);
+	assert_int_equal(info.sadcnt, 0);
+}
+
+static void test_marks_and_v6(void **state)
+{
+	struct fx *fx = *state;
+	struct xfrm_sa *a = mk("10.0.0.1", "10.0.0.2", 0x2000, IPPROTO_ESP, 1);
+	struct xfrm_sa *b = mk("10.0.0.1", "10.0.0.2", 0x2000, IPPROTO_ESP, 1);
+	struct xfrm_sa *c = sa_alloc(), *x;
+	xfrm_address_t d = sa_test_v4("10.0.0.2"), d6 = sa_test_v6("2001:db8::2");
+
+	a->mark = (struct xfrm_mark){ 1, 0xff };
+	b->mark = (struct xfrm_mark){ 2, 0xff };
+	assert_int_equal(add_put(fx->sad, a), 0);
+	assert_int_equal(add_put(fx->sad, b), 0);
+	assert_ptr_equal(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x2000), IPPROTO_ESP, 0x101, 0), a);
+	assert_ptr_equal(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x2000), IPPROTO_ESP, 2, 0), b);
+	assert_null(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x2000), IPPROTO_ESP, 3, 0));
+	assert_null(sad_lookup_in(fx->sad, &d, AF_INET, htonl(0x2000), IPPROTO_ESP, 2, 7));
+
+	c->family = AF_INET6;
+	c->id.daddr = d6;
+	c->saddr = sa_test_v6("2001:db8::1");
+	c->id.spi = htonl(0x2000);
+	c->id.proto = IPPROTO_ESP;
+	assert_int_equal(add_put(fx->sad, c), 0);
+	x = sad_lookup_in(fx->sad, &d6, AF_INET6, htonl(0x2000), IPPROTO_ESP, 0, 0);
+	assert_ptr_equal(x, c);
+
+	struct sad_in_key keys[3] = {
+		{ .daddr = d, .spi = htonl(0x2000), .family = AF_INET, .proto = IPPROTO_ESP, .mark = 1 },
+		{ .daddr = d6, .spi = htonl(0x2000), .family = AF_INET6, .proto = IPPROTO_ESP },
+		{ .daddr = d, .spi = htonl(0x2001), .family = AF_INET, .proto = IPPROTO_ESP },
+	};
+	struct xfrm_sa *out[3];
+
+	sad_lookup_in_burst(fx->sad, keys, 3, out);
+	assert_ptr_equal(out[0], a);
+	assert_ptr_equal(out[1], c);
+	assert_null(out[2]);
+}
+
+static void test_update(void **state)
+{
+	struct fx *fx = *state;
+	struct xfrm_sa *sa = mk("10.0.0.1", "10.0.0.2", 0x3000, IPPROTO_ESP, 5), *u, *res;
+
+	u = mk("10.0.0.1", "10.0.0.2", 0x3000, IPPROTO_ESP, 5);
+	assert_int_equal(sad_update(fx->sad, u, &res), -ESRCH);
+	sa_put(u);
+
+	sa->has_encap = true;
+	sa->encap.encap_type = 2;	/* UDP_ENCAP_ESPINUDP */
+	sa->encap.encap_sport = htons(4500);
+	assert_int_equal(add_put(fx->sad, sa), 0);
+
+	u = mk("10.0.0.1", "10.0.0.2", 0x3000, IPPROTO_ESP, 5);
+	u->has_encap = true;
+	u->encap.encap_type = 2;
+	u->encap.encap_sport = htons(40000);
+	u->lft.hard_packet_limit = 77;
+	assert_int_equal(sad_update(fx->sad, u, &res), 0);
+	assert_ptr_equal(res, sa);	/* updated in place */
+	assert_int_equal(ntohs(sa->encap.encap_sport), 40000);
+	assert_int_equal(sa->lft.hard_packet_limit, 77);
+	sa_put(res);
+	sa_put(u);
+
+	u = mk("10.0.0.1", "10.0.0.2", 0x3000, IPPROTO_ESP, 5);	/* encap vanishes */
+	assert_int_equal(sad_update(fx->sad, u, NULL), -EINVAL);
+	sa_put(u);
+}
+
+static void test_lookup_out(void **state)
+{
+	struct fx *fx = *state;
+	struct xfrm_sa *old = mk("10.0.0.1", "10.0.0.2", 0x4000, IPPROTO_ESP, 9);
+	struct xfrm_sa *new = mk("10.0.0.1", "10.0.0.2", 0x4001, IPPROTO_ESP, 9);
+	struct sad_out_key k = {
+		.saddr = sa_test_v4("10.0.0.1"), .daddr = sa_test_v4("10.0.0.2"), .reqid = 9,
+		.family = AF_INET, .proto = IPPROTO_ESP, .mode = XFRM_MODE_TUNNEL,
+	};
+
+	assert_null(sad_lookup_out(fx->sad, &k));
+	assert_int_equal(add_put(fx->sad, old), 0);
+	assert_ptr_equal(sad_lookup_out(fx->sad, &k), old);
+	sa_test_time++;
+	assert_int_equal(add_put(fx->sad, new), 0);
+	assert_ptr_equal(sad_lookup_out(fx->sad, &k), new);	/* newest */
+	sa_lifetime_raise(new, SA_EV_SOFT);
+	assert_ptr_equal(sad_lookup_out(fx->sad, &k), old);	/* not dying first */
+	k.spi = htonl(0x4001);
+	assert_ptr_equal(sad_lookup_out(fx->sad, &k), new);
+	k.spi = 0;
+	k.reqid = 8;
+	assert_null(sad_lookup_out(fx->sad, &k));
+	k.reqid = 9;
+	k.mode = XFRM_MODE_TRANSPORT;
+	assert_null(sad_lookup_out(fx->sad, &k));
+}
+
+static struct xfrm_userspi_info spi_req(uint32_t min, uint32_t max, uint32_t seq)
+{
+	struct xfrm_userspi_info r;
+
+	memset(&r, 0, sizeof(r));
+	r.info.family = AF_INET;
+	r.info.id.daddr = sa_test_v4("10.0.0.2");
+	r.info.saddr = sa_test_v4("10.0.0.1");
+	r.info.id.proto = IPPROTO_ESP;
+	r.info.mode = XFRM_MODE_TUNNEL;
+	r.info.reqid = 3;
+	r.info.seq = seq;
+	r.min = min;
+	r.max = max;
+	return r;
+}
+
+static int expired_hard, expired_soft;
+
+static void on_expire(void *arg, struct xfrm_sa *sa, bool hard)
+{
+	(void)arg;
+	(void)sa;
+	if (hard)
+		expired_hard++;
+	else
+		expired_soft++;
+}
+
+static const struct sa_event_ops ops = { .sa_expire = on_expire };
+
+static void test_alloc_spi(void **state)
+{
+	struct fx *fx = *state;
+	struct xfrm_userspi_info r = spi_req(0x100, 0x10f, 0);
+	struct xfrm_sa *x[17], *again, *full;
+	const char *msg = NULL;
+	uint32_t seen = 0;
+
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &x[i], &msg), 0);
+		assert_int_equal(sa_state_get(x[i]), SA_STATE_ACQ);
+		assert_in_range(ntohl(x[i]->id.spi), 0x100, 0x10f);
+		assert_false(seen & (1u << (ntohl(x[i]->id.spi) - 0x100)));
+		seen |= 1u << (ntohl(x[i]->id.spi) - 0x100);
+	}
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &x[16], &msg), -ENOENT);
+	assert_non_null(msg);
+	/* exact SPI in use / free */
+	r = spi_req(ntohl(x[0]->id.spi), ntohl(x[0]->id.spi), 0);
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &again, NULL), -ENOENT);
+	r = spi_req(0x5000, 0x5000, 0);
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &again, NULL), 0);
+	assert_int_equal(ntohl(again->id.spi), 0x5000);
+	sa_put(again);
+	r = spi_req(5, 4, 0);
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &again, NULL), -EINVAL);
+
+	/* the ACQUIRE's seq finds the same larval SA */
+	r = spi_req(0x6000, 0x6fff, 4242);
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &again, NULL), 0);
+	assert_int_equal(sad_alloc_spi(fx->sad, &r, NULL, 0, &full, NULL), 0);
+	assert_ptr_equal(again, full);
+	sa_put(full);
+
+	/* NEWSA on a larval SPI: EEXIST; UPDSA completes it */
+	{
+		struct xfrm_sa *n = mk("10.0.0.1", "10.0.0.2", ntohl(again->id.spi), IPPROTO_ESP, 3);
+		struct xfrm_sa *res;
+		xfrm_address_t d = sa_test_v4("10.0.0.2");
+
+		assert_int_equal(sad_add(fx->sad, n), -EEXIST);
+		assert_int_equal(sad_update(fx->sad, n, &res), 0);
+		assert_ptr_equal(res, n);
+		assert_true(sa_is_valid(n));
+		assert_ptr_equal(sad_lookup_in(fx->sad, &d, AF_INET, n->id.spi, IPPROTO_ESP, 0, 0), n);
+		assert_int_equal(sa_state_get(again), SA_STATE_DEAD);
+		sa_put(res);
+		sa_put(n);
+	}
+	sa_put(again);
+
+	/* larval SAs never completed expire (hard) after XFRM_ACQ_EXPIRES */
+	sad_set_event_ops(fx->sad, &ops, NULL);
+	expired_hard = expired_soft = 0;
+	sa_test_time += XFRM_ACQ_EXPIRES - 1;
+	assert_int_equal(sad_tick(fx->sad), 0);
+	sa_test_time += 1;
+	assert_int_equal(sad_tick(fx->sad), 17);	/* 16 + the exact one */
+	assert_int_equal(expired_hard, 17);
+	assert_int_equal(sad_tick(fx->sad), 0);
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(sa_state_get(x[i]), SA_STATE_DEAD);
+		sa_put(x[i]);
+	}
+	{
+		struct sad_info info;
+
+		sad_get_info(fx->sad, &info);
+		assert_int_equal(info.sadcnt, 1);	/* the completed one */
+	}
+}
+
+struct page {
+	unsigned int n, max;
+	uint32_t spis[64];
+};
+
+static int take(struct xfrm_sa *sa, void *arg)
+{
+	struct page *p = arg;
+
+	if (p->n == p->max)
+		return 1;
+	p->spis[p->n++] = ntohl(sa->id.spi);
+	return 0;
+}
+
+static void test_dump_cursor(void **state)
+{
+	struct fx *fx = *state;
+	struct sad_cursor c;
+	struct page p = { .max = 3 };
+	xfrm_address_t d = sa_test_v4("10.0.0.2");
+	unsigned int total = 0;
+	int rc;
+
+	for (uint32_t i = 1; i <= 10; i++)
+		assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", i, IPPROTO_ESP, 1)), 0);
+	sad_cursor_init(&c, IPSEC_PROTO_ANY, NULL);
+	rc = sad_walk(fx->sad, &c, take, &p);
+	assert_int_equal(rc, 1);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.spis[2], 3);
+	/* the next one to be sent (4) and an already sent one vanish meanwhile */
+	assert_int_equal(sad_delete(fx->sad, &d, AF_INET, htonl(4), IPPROTO_ESP, 0, 0, NULL), 0);
+	assert_int_equal(sad_delete(fx->sad, &d, AF_INET, htonl(2), IPPROTO_ESP, 0, 0, NULL), 0);
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", 11, IPPROTO_ESP, 1)), 0);
+	total = p.n;
+	do {
+		p.n = 0;
+		rc = sad_walk(fx->sad, &c, take, &p);
+		for (unsigned int i = 0; i < p.n; i++)
+			assert_true(p.spis[i] >= 5);
+		total += p.n;
+	} while (rc == 1);
+	assert_int_equal(total, 3 + 7);		/* 5..11 */
+	assert_int_equal(sad_walk(fx->sad, &c, take, &p), 0);
+
+	/* an abandoned walk unlinks its marker */
+	sad_cursor_init(&c, IPPROTO_AH, NULL);
+	p.n = 0;
+	assert_int_equal(sad_walk(fx->sad, &c, take, &p), 0);
+	assert_int_equal(p.n, 0);
+	sad_cursor_init(&c, 0, NULL);
+	p.n = 0;
+	p.max = 1;
+	assert_int_equal(sad_walk(fx->sad, &c, take, &p), 1);
+	sad_cursor_done(fx->sad, &c);
+	assert_int_equal(sad_flush(fx->sad, IPPROTO_ESP), 9);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_get_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_marks_and_v6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_cursor, setup, teardown),
+	};
+
+	if (sa_test_eal_init("test_sad"))
+		return 1;
+	return cmocka_run_group_tests_name("sad", tests, NULL, NULL);
+}
