@@ -130,6 +130,7 @@ struct pol_ident {
 static uint32_t ident_hash(const struct xfrm_selector *sel, const struct xfrm_mark *m,
 			   uint32_t if_id, uint8_t dir, uint8_t type)
 {
+	uint32_t words[sizeof(struct pol_ident) / 4];
 	struct pol_ident k;
 
 	memset(&k, 0, sizeof(k));
@@ -139,7 +140,9 @@ static uint32_t ident_hash(const struct xfrm_selector *sel, const struct xfrm_ma
 	k.if_id = if_id;
 	k.dir = dir;
 	k.type = type;
-	return rte_jhash(&k, sizeof(k), 0);
+	/* rte_jhash reads 32-bit words: hand it words, not the struct (aliasing). */
+	memcpy(words, &k, sizeof(words));
+	return rte_jhash(words, sizeof(words), 0);
 }
 
 static bool ctx_equal(const struct xfrm_user_sec_ctx *a, size_t alen,
