@@ -490,12 +490,27 @@ int xnl_server_attach(struct xnl_server *srv, int fd)
 	return 0;
 }
 
-static void client_read(struct xnl_client *c)
+/*
+ * DATA frames wait until every ready client's control frames (BIND,
+ * SETOPT) are applied: a membership change queued before a request on
+ * another socket must be in force when that request's events go out, as
+ * bind() and setsockopt() are synchronous with the kernel.
+ */
+struct xnl_pending {
+	struct xnl_pending *next;
+	struct xnl_client *c;
+	size_t len;
+	uint8_t data[];
+};
+
+static void client_read(struct xnl_client *c, struct xnl_pending ***tail)
 {
 	struct xnl_server *srv = c->srv;
 
 	for (int i = 0; i < XNL_RX_BATCH && !c->dead; i++) {
 		ssize_t n = recv(c->fd, srv->rx, sizeof(srv->rx), MSG_DONTWAIT | MSG_TRUNC);
+		struct xfrmgw_shim_hdr hdr;
+		struct xnl_pending *p;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -510,8 +525,32 @@ static void client_read(struct xnl_client *c)
 		}
 		if ((size_t)n > XFRMGW_SHIM_FRAME_MAX)
 			continue;	/* oversized frame: the shim enforces the limit */
-		handle_frame(c, srv->rx, (size_t)n);
+		memcpy(&hdr, srv->rx, (size_t)n < sizeof(hdr) ? (size_t)n : sizeof(hdr));
+		if ((size_t)n < sizeof(hdr) || hdr.type != XFRMGW_SHIM_DATA || !c->hello ||
+		    !(p = malloc(sizeof(*p) + (size_t)n))) {
+			handle_frame(c, srv->rx, (size_t)n);
+		} else {
+			p->next = NULL;
+			p->c = c;
+			p->len = (size_t)n;
+			memcpy(p->data, srv->rx, (size_t)n);
+			**tail = p;
+			*tail = &p->next;
+		}
 		explicit_bzero(srv->rx, (size_t)n);	/* NEWSA carries keys */
+	}
+}
+
+static void run_pending(struct xnl_pending *p)
+{
+	while (p) {
+		struct xnl_pending *next = p->next;
+
+		if (!p->c->dead)
+			handle_frame(p->c, p->data, p->len);
+		explicit_bzero(p->data, p->len);
+		free(p);
+		p = next;
 	}
 }
 
@@ -529,6 +568,7 @@ static void accept_clients(struct xnl_server *srv)
 int xnl_server_process(struct xnl_server *srv)
 {
 	struct epoll_event ev[32];
+	struct xnl_pending *pending = NULL, **tail = &pending;
 	int n = epoll_wait(srv->epfd, ev, 32, 0);
 
 	if (n < 0)
@@ -547,8 +587,9 @@ int xnl_server_process(struct xnl_server *srv)
 			client_run_dump(c);
 		}
 		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-			client_read(c);
+			client_read(c, &tail);
 	}
+	run_pending(pending);
 	reap_dead(srv);
 	for (int i = 0; i < XNL_MAX_FAMILIES; i++)
 		if (n && srv->families[i].fam && srv->families[i].fam->idle)
