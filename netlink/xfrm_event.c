@@ -197,12 +197,13 @@ static void fill_sa_note(struct xnl_buf *b, const void *arg)
 			.family = n->sa->family,
 			.proto = n->sa->id.proto,
 		};
-		struct xfrm_usersa_info *p;
+		struct xfrm_usersa_info p;
 
+		/* Built aside: an attribute is only 4-byte aligned. */
+		sa_get_usersa_info(n->sa, &p);
 		nlh = xnl_msg_start(b, XFRM_MSG_DELSA, 0, n->seq, n->pid, &id, sizeof(id));
-		p = xnl_attr_reserve(b, nlh, XFRMA_SA, sizeof(*p));
-		if (p)
-			sa_get_usersa_info(n->sa, p);
+		xnl_attr_put(b, nlh, XFRMA_SA, sizeof(p), &p);
+		explicit_bzero(&p, sizeof(p));
 		xfrm_put_sa_attrs(b, nlh, n->sa);
 	}
 	xnl_msg_end(b, nlh);
@@ -299,12 +300,11 @@ static void fill_pol_note(struct xnl_buf *b, const void *arg)
 		struct xfrm_userpolicy_id id = {
 			.sel = n->pol->sel, .index = n->pol->index, .dir = n->pol->dir,
 		};
-		struct xfrm_userpolicy_info *p;
+		struct xfrm_userpolicy_info p;
 
+		policy_get_info(n->pol, &p);
 		nlh = xnl_msg_start(b, XFRM_MSG_DELPOLICY, 0, n->seq, n->pid, &id, sizeof(id));
-		p = xnl_attr_reserve(b, nlh, XFRMA_POLICY, sizeof(*p));
-		if (p)
-			policy_get_info(n->pol, p);
+		xnl_attr_put(b, nlh, XFRMA_POLICY, sizeof(p), &p);
 		put_policy_attrs(b, nlh, n->pol);
 	} else if (n->type == XFRM_MSG_POLEXPIRE) {
 		struct xfrm_user_polexpire pe = { .hard = n->hard };

@@ -254,7 +254,8 @@ static int set_replay(struct xfrm_sa *sa, const struct xfrm_usersa_info *p,
 		XFRMA_GET(tb, XFRMA_REPLAY_ESN_VAL, struct xfrm_replay_state_esn);
 	const struct xfrm_replay_state *legacy =
 		XFRMA_GET(tb, XFRMA_REPLAY_VAL, struct xfrm_replay_state);
-	const struct xfrm_lifetime_cur *lt = XFRMA_GET(tb, XFRMA_LTIME_VAL, struct xfrm_lifetime_cur);
+	const void *ltp = XFRMA_GET(tb, XFRMA_LTIME_VAL, struct xfrm_lifetime_cur);
+	struct xfrm_lifetime_cur lt;
 	int err;
 
 	if (esn) {
@@ -266,11 +267,13 @@ static int set_replay(struct xfrm_sa *sa, const struct xfrm_usersa_info *p,
 	if (err)
 		return fail(ext, tb[XFRMA_REPLAY_ESN_VAL] ?: tb[XFRMA_REPLAY_VAL], err,
 			    "replay state rejected");
-	if (lt) {
+	if (ltp) {
+		/* Attributes are 4-byte aligned: copy before reading 64-bit fields. */
+		memcpy(&lt, ltp, sizeof(lt));
 		/* As the kernel's xfrm_update_ae_params(): counters and first use. */
-		sa->curlft.bytes = lt->bytes;
-		sa->curlft.packets = lt->packets;
-		sa->curlft.use_time = lt->use_time;
+		sa->curlft.bytes = lt.bytes;
+		sa->curlft.packets = lt.packets;
+		sa->curlft.use_time = lt.use_time;
 	}
 	return 0;
 }
@@ -579,7 +582,8 @@ static int apply_ae(struct xfrm_sa *sa, const struct nlattr **tb, struct xnl_ext
 	const struct xfrm_replay_state_esn *re =
 		XFRMA_GET(tb, XFRMA_REPLAY_ESN_VAL, struct xfrm_replay_state_esn);
 	const struct xfrm_replay_state *rp = XFRMA_GET(tb, XFRMA_REPLAY_VAL, struct xfrm_replay_state);
-	const struct xfrm_lifetime_cur *lt = XFRMA_GET(tb, XFRMA_LTIME_VAL, struct xfrm_lifetime_cur);
+	const void *ltp = XFRMA_GET(tb, XFRMA_LTIME_VAL, struct xfrm_lifetime_cur);
+	struct xfrm_lifetime_cur lt;
 
 	if (re) {
 		size_t len = mnl_attr_get_payload_len(tb[XFRMA_REPLAY_ESN_VAL]);
@@ -598,10 +602,11 @@ static int apply_ae(struct xfrm_sa *sa, const struct nlattr **tb, struct xnl_ext
 			sa_replay_import_legacy(sa->replay, rp);
 		__atomic_store_n(&sa->oseq, rp->oseq, __ATOMIC_RELAXED);
 	}
-	if (lt) {
-		__atomic_store_n(&sa->curlft.bytes, lt->bytes, __ATOMIC_RELAXED);
-		__atomic_store_n(&sa->curlft.packets, lt->packets, __ATOMIC_RELAXED);
-		__atomic_store_n(&sa->curlft.use_time, lt->use_time, __ATOMIC_RELAXED);
+	if (ltp) {
+		memcpy(&lt, ltp, sizeof(lt));	/* 4-byte aligned attribute */
+		__atomic_store_n(&sa->curlft.bytes, lt.bytes, __ATOMIC_RELAXED);
+		__atomic_store_n(&sa->curlft.packets, lt.packets, __ATOMIC_RELAXED);
+		__atomic_store_n(&sa->curlft.use_time, lt.use_time, __ATOMIC_RELAXED);
 	}
 	if (tb[XFRMA_REPLAY_THRESH])
 		sa->replay_maxdiff = xfrma_u32(tb, XFRMA_REPLAY_THRESH, 0);

@@ -623,8 +623,9 @@ static void test_dump_pagination(void **state)
 	while (!done && recv_frame(f, &f->a, fr)) {
 		frames++;
 		assert_true(fr->len <= XFRMGW_SHIM_DUMP_BUDGET);
-		for (nlh = (void *)fr->data; mnl_nlmsg_ok(nlh, (int)fr->len);
-		     nlh = (void *)((uint8_t *)nlh + NLMSG_ALIGN(nlh->nlmsg_len))) {
+		int rem = (int)fr->len;
+
+		for (nlh = (void *)fr->data; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
 			assert_int_equal(nlh->nlmsg_seq, f->a.seq);
 			assert_true(nlh->nlmsg_flags & NLM_F_MULTI);
 			if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -745,10 +746,11 @@ static void test_ae_and_info(void **state)
 	assert_int_equal(nlh->nlmsg_type, XFRM_MSG_NEWAE);
 	mnl_attr_for_each(a, nlh, sizeof(ae)) {
 		if (mnl_attr_get_type(a) == XFRMA_LTIME_VAL) {
-			const struct xfrm_lifetime_cur *c = mnl_attr_get_payload(a);
+			struct xfrm_lifetime_cur c;
 
-			assert_int_equal(c->bytes, 1000);
-			assert_int_equal(c->packets, 10);
+			memcpy(&c, mnl_attr_get_payload(a), sizeof(c));	/* 4-byte aligned */
+			assert_int_equal(c.bytes, 1000);
+			assert_int_equal(c.packets, 10);
 			lt_seen = true;
 		}
 	}
@@ -854,8 +856,9 @@ static void test_policies(void **state)
 	nlh = msg_start(buf, &f->a, XFRM_MSG_GETPOLICY, NLM_F_DUMP, NULL, 0);
 	send_msg(&f->a, nlh);
 	while (recv_frame(f, &f->a, fr)) {
-		for (nlh = (void *)fr->data; mnl_nlmsg_ok(nlh, (int)fr->len);
-		     nlh = (void *)((uint8_t *)nlh + NLMSG_ALIGN(nlh->nlmsg_len)))
+		int rem = (int)fr->len;
+
+		for (nlh = (void *)fr->data; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
 			if (nlh->nlmsg_type == XFRM_MSG_NEWPOLICY)
 				n++;
 	}
