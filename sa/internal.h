@@ -73,7 +73,7 @@ void spd_unlink_locked(struct spd *spd, struct xfrm_policy *pol);
 
 static inline int sa_family_idx(uint16_t family)
 {
-	return family == 10 /* AF_INET6 */;
+	return family == AF_INET6;
 }
 
 #endif

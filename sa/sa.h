@@ -25,6 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <linux/xfrm.h>
 
 #include "sa/replay.h"
@@ -245,7 +248,7 @@ static inline int sa_oseq_next(struct xfrm_sa *sa, uint64_t *seq)
 /* Address helpers: bytes of an address of this family (4 or 16). */
 static inline size_t sa_addr_len(uint16_t family)
 {
-	return family == 10 /* AF_INET6 */ ? 16 : 4;
+	return family == AF_INET6 ? 16 : 4;
 }
 
 #endif
