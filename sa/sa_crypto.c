@@ -155,16 +155,19 @@ static int no_such_alg(int rc, const char *what, const char *name, char *msg, si
 /* authenc()/authencesn() key blob: rtattr + enckeylen, auth key, cipher key. */
 static int authenc_setkey(struct crypto_aead *tfm, const struct xfrm_sa *sa)
 {
+	static const uint8_t none[1];
 	unsigned int alen = sa->aalg ? KEY_BYTES(sa->aalg->alg_key_len) : 0;
 	unsigned int elen = KEY_BYTES(sa->ealg->alg_key_len);
+	const uint8_t *akey = alen ? (const uint8_t *)sa->aalg->alg_key : none;
+	const uint8_t *ekey = elen ? (const uint8_t *)sa->ealg->alg_key : none;
 	size_t blen = 8 + (size_t)alen + elen;
 	uint8_t *blob = malloc(blen);
 	int n, rc;
 
 	if (!blob)
 		return -ENOMEM;
-	n = crypto_authenc_buildkey(blob, blen, sa->aalg ? (const uint8_t *)sa->aalg->alg_key : NULL,
-				    alen, (const uint8_t *)sa->ealg->alg_key, elen);
+	/* never hand memcpy a NULL source, even for 0 bytes (digest_null, cipher_null) */
+	n = crypto_authenc_buildkey(blob, blen, akey, alen, ekey, elen);
 	rc = n < 0 ? n : crypto_aead_setkey(tfm, blob, (unsigned int)n);
 	crypto_wipe(blob, blen);
 	free(blob);

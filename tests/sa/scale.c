@@ -138,7 +138,7 @@ static void bench_spd(struct sa_rcu *rcu, uint32_t n)
 int main(int argc, char **argv)
 {
 	char *eal[] = { argv[0], "--no-huge", "--no-shconf", "--no-pci", "--no-telemetry",
-			"--file-prefix", "sa_scale", "-l", "0", "--log-level", "lib.*:error" };
+			"-m", "4096", "--file-prefix", "sa_scale", "-l", "0", "--log-level", "lib.*:error" };
 	uint32_t max_sa = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000000;
 	uint32_t max_pol = argc > 2 ? (uint32_t)atoi(argv[2]) : 100000;
 	static const uint32_t sas[] = { 1000, 100000, 1000000 }, pols[] = { 1000, 100000 };
