@@ -43,6 +43,9 @@ enum esp_drop {
 	ESP_DROP_NO_ROOM,	/* no headroom/tailroom and no mbuf for a new segment */
 	ESP_DROP_CRYPTO,	/* crypto error other than ICV mismatch */
 	ESP_DROP_BAD_INNER,	/* inner packet malformed (length, version) */
+	ESP_DROP_WRONG_SPI,	/* SPI is not this SA's (caller grouped it wrongly) */
+	ESP_DROP_BAD_OUTER,	/* outer header malformed, or not ESP/UDP-ESP */
+	ESP_DROP_NATT_IKE,	/* non-ESP marker on UDP 4500: IKE, for the exception path */
 	ESP_DROP_MAX
 };
 
@@ -55,6 +58,15 @@ struct esp_stats {
 
 /* Names of the drop reasons, for telemetry and xfrmgw-ctl ("auth", "replay", ...). */
 const char *esp_drop_name(enum esp_drop reason);
+
+/*
+ * Why a packet behind the good ones was set aside (valid after a burst call
+ * for mb[ret..n-1]; kept in an mbuf dynamic field registered by
+ * esp_lcore_create). ESP_DROP_NATT_IKE packets are not errors: hand them to
+ * the exception path unchanged. Silent reasons (DUMMY, NATT_KEEPALIVE) are
+ * counted but deserve no log line.
+ */
+enum esp_drop esp_mbuf_reason(const struct rte_mbuf *m);
 
 /*
  * Per-lcore working state: preallocated crypto requests and scatterlists,
@@ -71,8 +83,20 @@ struct esp_stats *esp_lcore_stats(struct esp_lcore *lc);
  * Choose the SA's packet functions from its mode, family, crypto binding
  * (sa->crypto must be bound) and encapsulation. 0, or -EINVAL/-ENOTSUP with
  * a reason when the combination is not supported.
+ *
+ * Per SA the choice covers: mode (tunnel/transport) x outer family x UDP
+ * encapsulation x ESN x IV generation (counter IV for GCM, GMAC, CTR and
+ * ChaCha20-Poly1305, RFC 4106 3.1 / RFC 3686 3.1 / RFC 7634 2; DRBG-random
+ * for CBC, RFC 3602 2.3; none for NULL encryption). BEET mode, a counter
+ * IV on a non-ESN SA whose sequence number may wrap
+ * (XFRM_SA_XFLAG_OSEQ_MAY_WRAP: the IV would repeat) and transforms whose
+ * request needs more than ESP_REQ_SIZE bytes are refused (-ENOTSUP).
+ * sa->ops points at a static table: nothing to free.
  */
 int esp_sa_init(struct xfrm_sa *sa);
+
+/* As esp_sa_init(); *why (if not NULL) gets a constant reason on error. */
+int esp_sa_init_msg(struct xfrm_sa *sa, const char **why);
 
 /* Encapsulate plain IP packets for sa (outbound). */
 uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n);
@@ -84,5 +108,43 @@ uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf 
  * reconstructed IP packet (transport).
  */
 uint16_t esp_inbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n);
+
+/*
+ * Crypto may be synchronous or asynchronous (a cryptodev transform returns
+ * -EINPROGRESS): a burst submits every request, drives completions with
+ * crypto_aead_poll() until all came back, then re-validates the SA (still
+ * VALID, same SPI: OpenBSD esp_input_cb's check) before it touches the
+ * packets again. If the SA died meanwhile the packets drop as SA_STATE.
+ */
+
+/* ---- NAT traversal (RFC 3948) ---- */
+
+/* What a UDP datagram to the NAT-T port carries (RFC 3948 2.2, 2.3). */
+enum esp_natt_class {
+	ESP_NATT_ESP = 0,	/* ESP: *spi set, look the SA up, then esp_inbound() */
+	ESP_NATT_IKE,		/* non-ESP marker (4 zero bytes): IKE, exception path */
+	ESP_NATT_KEEPALIVE,	/* one byte 0xFF: absorb (free) it */
+	ESP_NATT_NOT_UDP,	/* not UDP, or malformed: not NAT-T at all */
+};
+
+/*
+ * Classify a packet that starts at its IPv4/IPv6 header and carries UDP
+ * (the caller matched the destination port, 4500 by default). *spi (network
+ * order) is set for ESP_NATT_ESP. Reads headers only; never modifies m.
+ */
+enum esp_natt_class esp_natt_classify(const struct rte_mbuf *m, uint32_t *spi);
+
+/*
+ * XFRM_MSG_MAPPING (RFC 3948 / kernel km_new_mapping): an authenticated
+ * UDP-encapsulated packet came from an address or port other than the SA's.
+ * sa/ has no mapping event, so esp/ keeps this hook. It runs on the data
+ * path lcore: it must be cheap and thread safe (queue the event for the
+ * control thread). addr/port (network order) are the new peer's. With
+ * sa->mtimer_thresh set, at most one event per SA per that many seconds
+ * unless the port changes again (the kernel's mapping_maxage).
+ */
+typedef void (*esp_mapping_fn)(void *arg, struct xfrm_sa *sa, const xfrm_address_t *addr,
+			       uint16_t port);
+void esp_set_mapping_hook(esp_mapping_fn fn, void *arg);
 
 #endif

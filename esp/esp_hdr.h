@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared ESP steps for both directions: the AEAD scatterlist and request
+ * (associated data layout of RFC 4303 2.2.1 / App. A), ECN and DSCP (RFC
+ * 6040, RFC 4301 5.1.2), IPv6 extension header walking (RFC 8200 4.1).
+ */
+#ifndef XFRMGW_ESP_ESP_HDR_H
+#define XFRMGW_ESP_ESP_HDR_H
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "esp/esp_mbuf.h"
+#include "esp/esp_priv.h"
+
+#define ECN_MASK	0x03u
+#define ECN_CE		0x03u
+#define ECN_ECT0	0x02u
+
+/*
+ * The AEAD's view of an ESP packet whose header starts at esp_off and whose
+ * ICV ends the packet: associated data SPI || [seq_hi] || seq_lo || IV, then
+ * text, then the ICV. With ESN the high bits are a 4-byte run of their own
+ * between SPI and seq_lo (no bytes move). Returns the assoclen, or < 0.
+ */
+static inline int esp_sg_build(struct esp_pkt *p, struct rte_mbuf *m, uint32_t esp_off,
+			       uint32_t len, bool esn, unsigned int iv_len)
+{
+	xsg_init(&p->sg, p->ents, XSG_MAX_ENTS);
+	if (!esn)
+		return xsg_add_mbuf(&p->sg, m, esp_off, len) ?: (int)(ESP_HDR_LEN + iv_len);
+	p->hi_be = rte_cpu_to_be_32((uint32_t)(p->seq >> 32));
+	return xsg_add_mbuf(&p->sg, m, esp_off, 4) ?:
+	       xsg_add(&p->sg, &p->hi_be, 4) ?:
+	       xsg_add_mbuf(&p->sg, m, esp_off + 4, len - 4) ?:
+	       (int)(ESP_HDR_LEN + 4 + iv_len);
+}
+
+/* One in-place request over p->sg; completions land in p->err (esp_req_done). */
+static inline struct aead_request *esp_req_set(struct esp_lcore *lc, unsigned int i,
+					       struct crypto_aead *tfm, uint32_t assoclen,
+					       uint32_t cryptlen)
+{
+	struct aead_request *req = lc->req[i];
+	struct esp_pkt *p = &lc->pkt[i];
+
+	aead_request_init(req, tfm);
+	aead_request_set_crypt(req, &p->sg, 0, &p->sg, 0, cryptlen, p->iv);
+	aead_request_set_ad(req, assoclen);
+	aead_request_set_callback(req, esp_req_done, p);
+	return req;
+}
+
+/* RFC 6040 4.1 (normal mode): outer ECN = inner, except CE is sent as ECT(0). */
+static inline uint8_t esp_ecn_encap(uint8_t inner_tos)
+{
+	uint8_t ecn = inner_tos & ECN_MASK;
+
+	return ecn == ECN_CE ? ECN_ECT0 : ecn;
+}
+
+/*
+ * Outer DSCP/ECN for tunnel mode from the inner traffic class: DSCP copied
+ * unless XFRM_SA_XFLAG_DONT_ENCAP_DSCP (RFC 4301 5.1.2.1), ECN per RFC 6040
+ * unless XFRM_STATE_NOECN, which sends Not-ECT.
+ */
+static inline uint8_t esp_outer_tos(const struct xfrm_sa *sa, uint8_t inner_tos)
+{
+	uint8_t dscp = (sa->extra_flags & XFRM_SA_XFLAG_DONT_ENCAP_DSCP) ? 0 : inner_tos & ~ECN_MASK;
+	uint8_t ecn = (sa->flags & XFRM_STATE_NOECN) ? 0 : esp_ecn_encap(inner_tos);
+
+	return dscp | ecn;
+}
+
+/*
+ * Inner traffic class after decapsulation: CE on the outer header is
+ * copied to an ECN-capable inner (RFC 6040 4.2) unless XFRM_STATE_NOECN;
+ * the outer DSCP replaces the inner with XFRM_STATE_DECAP_DSCP.
+ */
+static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t inner_tos)
+{
+	uint8_t t = inner_tos;
+
+	if (!(sa->flags & XFRM_STATE_NOECN) && (outer_tos & ECN_MASK) == ECN_CE &&
+	    (t & ECN_MASK) != 0)
+		t |= ECN_CE;
+	if (sa->flags & XFRM_STATE_DECAP_DSCP)
+		t = (outer_tos & ~ECN_MASK) | (t & ECN_MASK);
+	return t;
+}
+
+static inline uint8_t esp_ip6_tc(const struct rte_ipv6_hdr *h)
+{
+	return (uint8_t)(rte_be_to_cpu_32(h->vtc_flow) >> 20);
+}
+
+static inline void esp_ip6_set_tc(struct rte_ipv6_hdr *h, uint8_t tc)
+{
+	uint32_t v = rte_be_to_cpu_32(h->vtc_flow);
+
+	h->vtc_flow = rte_cpu_to_be_32((v & 0xf00fffffu) | (uint32_t)tc << 20);
+}
+
+/* IPv4 header with its checksum recomputed. */
+static inline void esp_ip4_csum(struct rte_ipv4_hdr *h)
+{
+	h->hdr_checksum = 0;
+	h->hdr_checksum = rte_ipv4_cksum(h);
+}
+
+/* RFC 8200 4.1: the extension headers that precede ESP in transport mode. */
+static inline bool esp_ip6_is_ext(uint8_t nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS ||
+	       nh == IPPROTO_FRAGMENT;
+}
+
+/*
+ * Walk the IPv6 extension headers of m (pulled up into the head as the
+ * walk goes). Outbound (stop_proto < 0): stop before the first header that
+ * belongs inside ESP: Hop-by-Hop, Routing and Destination Options before
+ * any Routing header stay in front (RFC 4303 3.1.1, as Linux
+ * ip6_find_1stfragopt places them); a Fragment header or Destination
+ * Options after Routing go inside. Inbound (stop_proto = IPPROTO_ESP or
+ * IPPROTO_UDP): stop there. Sets *l3len and *nh_off (offset of the
+ * next-header byte that names what follows). 0 or -EINVAL.
+ */
+static inline int esp_ip6_walk(struct rte_mbuf *m, int stop_proto, uint16_t *l3len,
+			       uint16_t *nh_off)
+{
+	uint32_t off = sizeof(struct rte_ipv6_hdr), nho = 6;
+	uint8_t nh = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->proto;
+	unsigned int guard = 0;
+	bool routing = false;
+
+	while (nh != stop_proto && esp_ip6_is_ext(nh) && guard++ < 8) {
+		const uint8_t *e;
+		uint32_t elen;
+
+		if (stop_proto < 0 && (nh == IPPROTO_FRAGMENT || (nh == IPPROTO_DSTOPTS && routing)))
+			break;
+		routing |= nh == IPPROTO_ROUTING;
+		if (esp_mbuf_pullup(m, off + 2))
+			return -EINVAL;
+		e = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+		elen = nh == IPPROTO_FRAGMENT ? 8 : ((uint32_t)e[1] + 1) * 8;
+		if (esp_mbuf_pullup(m, off + elen))
+			return -EINVAL;
+		e = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+		nho = off;
+		nh = e[0];
+		off += elen;
+	}
+	if (stop_proto >= 0 && nh != stop_proto)
+		return -EINVAL;
+	if (off > UINT16_MAX)
+		return -EINVAL;
+	*l3len = (uint16_t)off;
+	*nh_off = (uint16_t)nho;
+	return 0;
+}
+
+#endif

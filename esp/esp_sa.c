@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-SA choice of the ESP packet functions (decide once per SA, not per
+ * packet): mode x outer family x UDP encapsulation x ESN x IV generation.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "esp/esp_priv.h"
+
+/* One ops pair per combination; sa->ops points into this table. */
+static struct esp_sa_ops ops_table[ESP_MF_KINDS][2][2][ESP_IV_KINDS];
+static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
+
+static void ops_table_fill(void)
+{
+	for (int mf = 0; mf < ESP_MF_KINDS; mf++)
+		for (int natt = 0; natt < 2; natt++)
+			for (int esn = 0; esn < 2; esn++)
+				for (int iv = 0; iv < ESP_IV_KINDS; iv++) {
+					ops_table[mf][natt][esn][iv].outbound =
+						esp_out_fns[mf][natt][esn][iv];
+					ops_table[mf][natt][esn][iv].inbound =
+						esp_in_fns[mf][natt][esn];
+				}
+}
+
+static void set_why(const char **why, const char *s)
+{
+	if (why)
+		*why = s;
+}
+
+/*
+ * Counter IVs suit the algorithms that need unique IVs (RFC 4106 3.1,
+ * RFC 4543 3.1, RFC 3686 3.1, RFC 7634 2); CBC needs unpredictable ones
+ * (RFC 3602 2.3), so anything that is not known to be a counter mode gets
+ * DRBG output.
+ */
+static enum esp_ivgen esp_choose_iv(const struct xfrm_sa *sa)
+{
+	const struct sa_crypto *cr = sa->crypto;
+
+	if (cr->iv_len == 0)
+		return ESP_IV_NONE;
+	if (cr->kind == SA_CRYPTO_AEAD && cr->iv_len == 8)
+		return ESP_IV_COUNTER;
+	if (sa->ealg && !strcmp(sa->ealg->alg_name, "rfc3686(ctr(aes))") && cr->iv_len == 8)
+		return ESP_IV_COUNTER;
+	return ESP_IV_RANDOM;
+}
+
+static int esp_choose_mf(const struct xfrm_sa *sa, enum esp_mf *mf, const char **why)
+{
+	bool v6 = sa->family == AF_INET6;
+
+	if (sa->family != AF_INET && sa->family != AF_INET6) {
+		set_why(why, "ESP SA family must be IPv4 or IPv6");
+		return -EINVAL;
+	}
+	switch (sa->mode) {
+	case XFRM_MODE_TUNNEL:
+		*mf = v6 ? ESP_MF_TUN6 : ESP_MF_TUN4;
+		return 0;
+	case XFRM_MODE_TRANSPORT:
+		*mf = v6 ? ESP_MF_TRS6 : ESP_MF_TRS4;
+		return 0;
+	default:
+		set_why(why, "ESP mode not supported (tunnel and transport are)");
+		return -ENOTSUP;
+	}
+}
+
+int esp_sa_init_msg(struct xfrm_sa *sa, const char **why)
+{
+	const struct sa_crypto *cr = sa->crypto;
+	enum esp_ivgen iv;
+	enum esp_mf mf;
+	bool esn, natt;
+	int rc;
+
+	if (sa->id.proto != IPPROTO_ESP) {
+		set_why(why, "not an ESP SA");
+		return -EINVAL;
+	}
+	if (!cr || !cr->aead || (cr->kind != SA_CRYPTO_AEAD && cr->kind != SA_CRYPTO_AUTHENC &&
+				 cr->kind != SA_CRYPTO_AUTHENCESN)) {
+		set_why(why, "ESP SA has no bound AEAD transform");
+		return -EINVAL;
+	}
+	rc = esp_choose_mf(sa, &mf, why);
+	if (rc)
+		return rc;
+	if (cr->iv_len > ESP_MAX_IV || cr->icv_len > ESP_MAX_ICV || cr->block_size > 255) {
+		set_why(why, "IV, ICV or block size larger than ESP supports");
+		return -ENOTSUP;
+	}
+	if (crypto_aead_reqsize(cr->aead) > ESP_REQ_SIZE) {
+		set_why(why, "crypto request larger than the per-lcore slot");
+		return -ENOTSUP;
+	}
+	natt = sa->has_encap;
+	if (natt && sa->encap.encap_type != UDP_ENCAP_ESPINUDP) {
+		set_why(why, "only UDP_ENCAP_ESPINUDP (RFC 3948) encapsulation is supported");
+		return -ENOTSUP;
+	}
+	esn = sa_is_esn(sa);
+	if (esn && !sa->replay) {
+		set_why(why, "ESN SA without replay state");
+		return -EINVAL;
+	}
+	iv = esp_choose_iv(sa);
+	if (iv == ESP_IV_COUNTER && !esn && (sa->extra_flags & XFRM_SA_XFLAG_OSEQ_MAY_WRAP)) {
+		set_why(why, "counter IV with a wrapping sequence number would repeat IVs");
+		return -ENOTSUP;
+	}
+	pthread_once(&ops_once, ops_table_fill);
+	sa->ops_priv = NULL;
+	__atomic_store_n(&sa->ops, &ops_table[mf][natt][esn][iv], __ATOMIC_RELEASE);
+	return 0;
+}
+
+int esp_sa_init(struct xfrm_sa *sa)
+{
+	return esp_sa_init_msg(sa, NULL);
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * esp_pcap_harness: run every packet of a pcap through esp_outbound or
+ * esp_inbound of one SA built from a description (esp_test_util.h), write
+ * the result as a raw-IP pcap, print the counters to stderr.
+ *
+ *   esp_pcap_harness --sa FILE --dir out|in [--segments N] [--tight]
+ *                    [--burst N] [--bench SECONDS] IN.pcap OUT.pcap
+ *   esp_pcap_harness --jobs FILE
+ *
+ * --jobs runs many cases in one process (EAL starts once): each line is
+ * "SAFILE out|in SEGMENTS TIGHT(0|1) IN.pcap OUT.pcap"; each job's counters
+ * follow a "job N" line on stderr.
+ *
+ * Input link types: raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6) or Ethernet (the
+ * 14-byte header is stripped). With an encapsulating SA, inbound packets go
+ * through esp_natt_classify() first, as the gateway does. --bench repeats
+ * the first packet for SECONDS through esp_outbound (bursts of 32, packets
+ * rebuilt from a template each time) and prints packets per second.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "cryptoapi/crypto.h"
+#include "esp/esp.h"
+#include "sa/sa_crypto.h"
+#include "tests/esp/esp_test_util.h"
+
+#define MAX_PKT	65536
+#define MAX_BURST 32
+
+struct harness {
+	struct rte_mempool *pool;
+	struct esp_lcore *lc;
+	struct xfrm_sa *sa;
+	int dir_in;
+	unsigned int segs, burst;
+	int tight;
+	pcap_dumper_t *out;
+	unsigned long natt_class[4];
+	unsigned long written;
+};
+
+static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
+{
+	static uint8_t buf[MAX_PKT + 1024];
+	uint16_t good, i;
+
+	good = h->dir_in ? esp_inbound(h->lc, h->sa, mb, n) : esp_outbound(h->lc, h->sa, mb, n);
+	for (i = 0; i < n; i++) {
+		if (i < good) {
+			struct pcap_pkthdr ph = { 0 };
+			int len = esp_test_flat(mb[i], buf, sizeof(buf));
+
+			if (len >= 0) {
+				ph.caplen = ph.len = (bpf_u_int32)len;
+				pcap_dump((u_char *)h->out, &ph, buf);
+				h->written++;
+			}
+		}
+		rte_pktmbuf_free(mb[i]);
+	}
+}
+
+static int run_pcap(struct harness *h, const char *in)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct rte_mbuf *mb[MAX_BURST];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	uint16_t n = 0;
+	pcap_t *p;
+	int dlt, rc;
+
+	p = pcap_open_offline(in, errbuf);
+	if (!p) {
+		fprintf(stderr, "esp_pcap_harness: %s\n", errbuf);
+		return -1;
+	}
+	dlt = pcap_datalink(p);
+	while ((rc = pcap_next_ex(p, &ph, &data)) == 1) {
+		uint32_t off = dlt == DLT_EN10MB ? 14 : 0;
+		struct rte_mbuf *m;
+
+		if (ph->caplen <= off)
+			continue;
+		m = esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs, h->tight);
+		if (!m) {
+			fprintf(stderr, "esp_pcap_harness: cannot build a packet of %u bytes\n",
+				ph->caplen - off);
+			pcap_close(p);
+			return -1;
+		}
+		if (h->dir_in && h->sa->has_encap) {
+			uint32_t spi;
+			enum esp_natt_class c = esp_natt_classify(m, &spi);
+
+			h->natt_class[c]++;
+			if (c == ESP_NATT_KEEPALIVE || c == ESP_NATT_IKE) {
+				rte_pktmbuf_free(m);	/* absorbed / exception path */
+				continue;
+			}
+		}
+		mb[n++] = m;
+		if (n == h->burst) {
+			flush(h, mb, n);
+			n = 0;
+		}
+	}
+	if (n)
+		flush(h, mb, n);
+	pcap_close(p);
+	return rc == -2 ? 0 : -1;
+}
+
+/* Informational: esp_outbound packets per second on this core. */
+static int bench(struct harness *h, const char *in, double seconds)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct rte_mbuf *mb[MAX_BURST];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	struct timespec t0, t1;
+	unsigned long pkts = 0;
+	double el = 0;
+	pcap_t *p = pcap_open_offline(in, errbuf);
+	uint32_t len;
+
+	if (!p || pcap_next_ex(p, &ph, &data) != 1)
+		return -1;
+	len = ph->caplen;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (el < seconds) {
+		uint16_t i, good;
+
+		for (i = 0; i < h->burst; i++) {
+			mb[i] = rte_pktmbuf_alloc(h->pool);
+			memcpy(rte_pktmbuf_append(mb[i], (uint16_t)len), data, len);
+		}
+		good = esp_outbound(h->lc, h->sa, mb, (uint16_t)h->burst);
+		pkts += good;
+		rte_pktmbuf_free_bulk(mb, h->burst);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	}
+	printf("bench: %u-byte packets, %lu in %.2f s: %.0f pps, %.1f Mbit/s (plaintext), "
+	       "%s\n", len, pkts, el, pkts / el, pkts / el * len * 8 / 1e6,
+	       h->sa->crypto->name);
+	pcap_close(p);
+	return 0;
+}
+
+static void print_stats(struct harness *h)
+{
+	const struct esp_stats *s = esp_lcore_stats(h->lc);
+	static const char *const cls[] = { "esp", "ike", "keepalive", "not_udp" };
+
+	fprintf(stderr, "in_packets=%lu in_bytes=%lu out_packets=%lu out_bytes=%lu written=%lu\n",
+		(unsigned long)s->in_packets, (unsigned long)s->in_bytes,
+		(unsigned long)s->out_packets, (unsigned long)s->out_bytes, h->written);
+	for (int r = 0; r < ESP_DROP_MAX; r++)
+		if (s->drop[r])
+			fprintf(stderr, "drop.%s=%lu\n", esp_drop_name((enum esp_drop)r),
+				(unsigned long)s->drop[r]);
+	for (int c = 0; c < 4; c++)
+		if (h->natt_class[c])
+			fprintf(stderr, "natt.%s=%lu\n", cls[c], h->natt_class[c]);
+	fprintf(stderr, "sa.oseq=%lu sa.events=%u sa.state=%u\n", (unsigned long)h->sa->oseq,
+		h->sa->ev_raised, h->sa->state);
+}
+
+/* One case: build the SA, run the pcap, print the counters, drop the SA. */
+static int run_job(struct harness *h, const char *sa_file, const char *in, const char *out)
+{
+	char err[256] = "", *text = esp_test_read_file(sa_file);
+	pcap_t *dead;
+	int rc;
+
+	if (!text) {
+		fprintf(stderr, "esp_pcap_harness: cannot read %s\n", sa_file);
+		return -1;
+	}
+	memset(esp_lcore_stats(h->lc), 0, sizeof(struct esp_stats));
+	memset(h->natt_class, 0, sizeof(h->natt_class));
+	h->written = 0;
+	h->sa = esp_test_sa_build(text, err, sizeof(err));
+	free(text);
+	if (!h->sa) {
+		fprintf(stderr, "esp_pcap_harness: SA: %s\n", err);
+		return -1;
+	}
+	dead = pcap_open_dead(DLT_RAW, MAX_PKT);
+	h->out = pcap_dump_open(dead, out);
+	if (!h->out) {
+		fprintf(stderr, "esp_pcap_harness: %s\n", pcap_geterr(dead));
+		pcap_close(dead);
+		sa_put(h->sa);
+		return -1;
+	}
+	rc = run_pcap(h, in);
+	pcap_dump_close(h->out);
+	pcap_close(dead);
+	print_stats(h);
+	sa_put(h->sa);
+	h->sa = NULL;
+	return rc;
+}
+
+static int run_jobs(struct harness *h, const char *file)
+{
+	char line[4096], sa[1024], dir[8], in[1024], out[1024];
+	unsigned int segs, job = 0;
+	int tight, rc = 0;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%1023s %7s %u %d %1023s %1023s", sa, dir, &segs, &tight, in,
+			   out) != 6)
+			continue;
+		h->dir_in = !strcmp(dir, "in");
+		h->segs = segs;
+		h->tight = tight;
+		fprintf(stderr, "job %u\n", job++);
+		if (run_job(h, sa, in, out))
+			rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: esp_pcap_harness --sa FILE --dir out|in [--segments N] [--tight] "
+			"[--burst N] [--bench SECONDS] IN.pcap OUT.pcap\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sa", required_argument, NULL, 's' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "segments", required_argument, NULL, 'n' },
+		{ "tight", no_argument, NULL, 't' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "bench", required_argument, NULL, 'B' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct harness h = { .segs = 1, .burst = MAX_BURST };
+	const char *sa_file = NULL, *dir = NULL, *jobs = NULL;
+	double bench_s = 0;
+	char err[256] = "", *text;
+	pcap_t *dead;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sa_file = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'n': h.segs = (unsigned int)atoi(optarg); break;
+		case 't': h.tight = 1; break;
+		case 'b': h.burst = (unsigned int)atoi(optarg); break;
+		case 'B': bench_s = atof(optarg); break;
+		case 'j': jobs = optarg; break;
+		default: usage();
+		}
+	}
+	if (h.burst < 1 || h.burst > MAX_BURST)
+		usage();
+	if (!jobs) {
+		if (!sa_file || !dir || argc - optind != 2)
+			usage();
+		h.dir_in = !strcmp(dir, "in");
+		if (!h.dir_in && strcmp(dir, "out"))
+			usage();
+	}
+	if (esp_test_eal_init(argv[0])) {
+		fprintf(stderr, "esp_pcap_harness: EAL or crypto init failed\n");
+		return 1;
+	}
+	h.pool = rte_pktmbuf_pool_create("harness", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					 SOCKET_ID_ANY);
+	h.lc = h.pool ? esp_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
+	if (!h.lc) {
+		fprintf(stderr, "esp_pcap_harness: cannot set up the pool or lcore\n");
+		return 1;
+	}
+	if (jobs) {
+		rc = run_jobs(&h, jobs);
+		goto out;
+	}
+	text = esp_test_read_file(sa_file);
+	if (!text) {
+		fprintf(stderr, "esp_pcap_harness: cannot read %s\n", sa_file);
+		return 1;
+	}
+	h.sa = esp_test_sa_build(text, err, sizeof(err));
+	free(text);
+	if (!h.sa) {
+		fprintf(stderr, "esp_pcap_harness: SA: %s\n", err);
+		return 1;
+	}
+	if (bench_s > 0) {
+		rc = bench(&h, argv[optind], bench_s);
+	} else {
+		dead = pcap_open_dead(DLT_RAW, MAX_PKT);
+		h.out = pcap_dump_open(dead, argv[optind + 1]);
+		if (!h.out) {
+			fprintf(stderr, "esp_pcap_harness: %s\n", pcap_geterr(dead));
+			return 1;
+		}
+		rc = run_pcap(&h, argv[optind]);
+		pcap_dump_close(h.out);
+		pcap_close(dead);
+	}
+	print_stats(&h);
+	sa_put(h.sa);
+out:
+	esp_lcore_free(h.lc);
+	rte_mempool_free(h.pool);
+	crypto_exit();
+	rte_eal_cleanup();
+	return rc ? 1 : 0;
+}

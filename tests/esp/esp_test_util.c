@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/udp.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "cryptoapi/crypto.h"
+#include "esp/esp.h"
+#include "sa/sa_crypto.h"
+#include "tests/esp/esp_test_util.h"
+
+int esp_test_eal_init(const char *prog)
+{
+	char prefix[64];
+	char *argv[] = { (char *)prog, "--no-huge", "--no-shconf", "--no-pci", "--no-telemetry",
+			 "-m", "256", "--file-prefix", prefix, "-l", "0", "--log-level",
+			 "lib.*:error" };
+
+	snprintf(prefix, sizeof(prefix), "esp_%d", (int)getpid());
+	if (rte_eal_init(sizeof(argv) / sizeof(argv[0]), argv) < 0)
+		return -1;
+	return crypto_init() ? -1 : 0;
+}
+
+char *esp_test_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static int hex_key(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (strlen(s) % 2)
+		return -1;
+	while (*s) {
+		unsigned int b;
+
+		if (n >= cap || sscanf(s, "%2x", &b) != 1)
+			return -1;
+		out[n++] = (uint8_t)b;
+		s += 2;
+	}
+	return (int)n;
+}
+
+static int parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->a4) == 1) {
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &a->in6) == 1) {
+		*family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+struct sa_desc {
+	struct xfrm_usersa_info info;
+	char aead[64], enc[64], auth[64];
+	uint8_t aead_key[64], enc_key[64], auth_key[128];
+	int aead_klen, enc_klen, auth_klen;
+	unsigned int aead_icv, auth_trunc;
+	uint32_t window, extra, tfcpad;
+	uint64_t oseq, iseq;
+	int encap;
+	uint16_t sport, dport;
+};
+
+static int parse_line(struct sa_desc *d, char *line, char *err, size_t errlen)
+{
+	char *tok[8];
+	int n = 0;
+	char *save = NULL, *t;
+	uint16_t fam;
+
+	for (t = strtok_r(line, " \t\r\n", &save); t && n < 8; t = strtok_r(NULL, " \t\r\n", &save))
+		tok[n++] = t;
+	if (n == 0 || tok[0][0] == '#')
+		return 0;
+#define NEED(k) do { if (n < (k)) goto bad; } while (0)
+	if (!strcmp(tok[0], "spi")) {
+		NEED(2);
+		d->info.id.spi = htonl((uint32_t)strtoul(tok[1], NULL, 0));
+	} else if (!strcmp(tok[0], "src")) {
+		NEED(2);
+		if (parse_addr(tok[1], &d->info.saddr, &fam))
+			goto bad;
+		d->info.family = fam;
+	} else if (!strcmp(tok[0], "dst")) {
+		NEED(2);
+		if (parse_addr(tok[1], &d->info.id.daddr, &fam))
+			goto bad;
+		d->info.family = fam;
+	} else if (!strcmp(tok[0], "mode")) {
+		NEED(2);
+		d->info.mode = !strcmp(tok[1], "tunnel") ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
+	} else if (!strcmp(tok[0], "aead")) {
+		NEED(4);
+		snprintf(d->aead, sizeof(d->aead), "%s", tok[1]);
+		d->aead_klen = hex_key(tok[2], d->aead_key, sizeof(d->aead_key));
+		d->aead_icv = (unsigned int)strtoul(tok[3], NULL, 0);
+		if (d->aead_klen < 0)
+			goto bad;
+	} else if (!strcmp(tok[0], "enc")) {
+		NEED(3);
+		snprintf(d->enc, sizeof(d->enc), "%s", tok[1]);
+		d->enc_klen = hex_key(tok[2], d->enc_key, sizeof(d->enc_key));
+		if (d->enc_klen < 0)
+			goto bad;
+	} else if (!strcmp(tok[0], "auth")) {
+		NEED(4);
+		snprintf(d->auth, sizeof(d->auth), "%s", tok[1]);
+		d->auth_klen = hex_key(tok[2], d->auth_key, sizeof(d->auth_key));
+		d->auth_trunc = (unsigned int)strtoul(tok[3], NULL, 0);
+		if (d->auth_klen < 0)
+			goto bad;
+	} else if (!strcmp(tok[0], "esn")) {
+		NEED(2);
+		if (atoi(tok[1]))
+			d->info.flags |= XFRM_STATE_ESN;
+	} else if (!strcmp(tok[0], "replay")) {
+		NEED(2);
+		d->window = (uint32_t)strtoul(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "oseq")) {
+		NEED(2);
+		d->oseq = strtoull(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "iseq")) {
+		NEED(2);
+		d->iseq = strtoull(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "encap")) {
+		NEED(3);
+		d->encap = 1;
+		d->sport = (uint16_t)atoi(tok[1]);
+		d->dport = (uint16_t)atoi(tok[2]);
+	} else if (!strcmp(tok[0], "tfcpad")) {
+		NEED(2);
+		d->tfcpad = (uint32_t)strtoul(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "flags")) {
+		for (int i = 1; i < n; i++) {
+			if (!strcmp(tok[i], "noecn"))
+				d->info.flags |= XFRM_STATE_NOECN;
+			else if (!strcmp(tok[i], "decap_dscp"))
+				d->info.flags |= XFRM_STATE_DECAP_DSCP;
+			else if (!strcmp(tok[i], "nopmtudisc"))
+				d->info.flags |= XFRM_STATE_NOPMTUDISC;
+			else if (!strcmp(tok[i], "dont_encap_dscp"))
+				d->extra |= XFRM_SA_XFLAG_DONT_ENCAP_DSCP;
+			else if (!strcmp(tok[i], "oseq_may_wrap"))
+				d->extra |= XFRM_SA_XFLAG_OSEQ_MAY_WRAP;
+			else
+				goto bad;
+		}
+	} else if (!strcmp(tok[0], "lifetime")) {
+		uint64_t v;
+
+		NEED(3);
+		v = strtoull(tok[2], NULL, 0);
+		if (!strcmp(tok[1], "soft_bytes"))
+			d->info.lft.soft_byte_limit = v;
+		else if (!strcmp(tok[1], "hard_bytes"))
+			d->info.lft.hard_byte_limit = v;
+		else if (!strcmp(tok[1], "soft_packets"))
+			d->info.lft.soft_packet_limit = v;
+		else if (!strcmp(tok[1], "hard_packets"))
+			d->info.lft.hard_packet_limit = v;
+		else
+			goto bad;
+	} else {
+		goto bad;
+	}
+	return 0;
+#undef NEED
+bad:
+	snprintf(err, errlen, "bad SA description line starting \"%s\"", tok[0]);
+	return -1;
+}
+
+static int set_algs(struct xfrm_sa *sa, const struct sa_desc *d, char *err, size_t errlen)
+{
+	union {
+		struct xfrm_algo_aead aead;
+		struct xfrm_algo_auth auth;
+		struct xfrm_algo alg;
+		uint8_t b[sizeof(struct xfrm_algo_auth) + 128];
+	} u;
+	const char *msg = "";
+	int rc = 0;
+
+	if (d->aead[0]) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.aead.alg_name, sizeof(u.aead.alg_name), "%s", d->aead);
+		u.aead.alg_key_len = (unsigned int)d->aead_klen * 8;
+		u.aead.alg_icv_len = d->aead_icv;
+		memcpy(u.aead.alg_key, d->aead_key, (size_t)d->aead_klen);
+		rc = sa_set_aead(sa, &u.aead, sizeof(u.aead) + (size_t)d->aead_klen, &msg);
+	}
+	if (!rc && d->enc[0]) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.alg.alg_name, sizeof(u.alg.alg_name), "%s", d->enc);
+		u.alg.alg_key_len = (unsigned int)d->enc_klen * 8;
+		memcpy(u.alg.alg_key, d->enc_key, (size_t)d->enc_klen);
+		rc = sa_set_crypt(sa, &u.alg, sizeof(u.alg) + (size_t)d->enc_klen, &msg);
+	}
+	if (!rc && d->auth[0]) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.auth.alg_name, sizeof(u.auth.alg_name), "%s", d->auth);
+		u.auth.alg_key_len = (unsigned int)d->auth_klen * 8;
+		u.auth.alg_trunc_len = d->auth_trunc;
+		memcpy(u.auth.alg_key, d->auth_key, (size_t)d->auth_klen);
+		rc = sa_set_auth_trunc(sa, &u.auth, sizeof(u.auth) + (size_t)d->auth_klen, &msg);
+	}
+	crypto_wipe(&u, sizeof(u));
+	if (rc)
+		snprintf(err, errlen, "algorithm rejected: %s (%d)", msg, rc);
+	return rc;
+}
+
+struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen)
+{
+	struct sa_desc d;
+	struct xfrm_sa *sa = NULL;
+	char *copy = strdup(text), *line, *save = NULL;
+	const char *why = "";
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.info.id.proto = IPPROTO_ESP;
+	d.info.mode = XFRM_MODE_TUNNEL;
+	d.info.lft.soft_byte_limit = d.info.lft.hard_byte_limit = XFRM_INF;
+	d.info.lft.soft_packet_limit = d.info.lft.hard_packet_limit = XFRM_INF;
+	d.window = 64;
+	if (!copy)
+		return NULL;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (parse_line(&d, line, err, errlen))
+			goto out;
+	d.info.replay_window = (uint8_t)(d.window > 255 ? 255 : d.window);
+	sa = sa_alloc();
+	if (!sa)
+		goto out;
+	sa_set_usersa_info(sa, &d.info);
+	sa->extra_flags = d.extra;
+	sa->tfcpad = d.tfcpad;
+	if (d.encap) {
+		sa->has_encap = true;
+		sa->encap.encap_type = UDP_ENCAP_ESPINUDP;
+		sa->encap.encap_sport = htons(d.sport);
+		sa->encap.encap_dport = htons(d.dport);
+	}
+	if (set_algs(sa, &d, err, errlen))
+		goto fail;
+	rc = sa_replay_setup(sa, d.window, NULL, NULL);
+	if (rc) {
+		snprintf(err, errlen, "replay setup: %d", rc);
+		goto fail;
+	}
+	sa->oseq = d.oseq;
+	if (sa->replay)
+		sa->replay->top = d.iseq;
+	rc = sa_crypto_bind(sa, err, errlen);
+	if (rc)
+		goto fail;
+	sa->state = SA_STATE_VALID;
+	rc = esp_sa_init_msg(sa, &why);
+	if (rc) {
+		snprintf(err, errlen, "esp_sa_init: %s (%d)", why, rc);
+		goto fail;
+	}
+	goto out;
+fail:
+	sa_put(sa);
+	sa = NULL;
+out:
+	crypto_wipe(&d, sizeof(d));
+	free(copy);
+	return sa;
+}
+
+struct rte_mbuf *esp_test_mbuf(struct rte_mempool *pool, const uint8_t *data, uint32_t len,
+			       unsigned int nsegs, int tight)
+{
+	struct rte_mbuf *head = NULL, *prev = NULL;
+	uint32_t off = 0;
+	unsigned int i;
+
+	if (nsegs == 0)
+		nsegs = 1;
+	if (nsegs > len)
+		nsegs = len ? len : 1;
+	for (i = 0; i < nsegs; i++) {
+		struct rte_mbuf *s = rte_pktmbuf_alloc(pool);
+		uint32_t end = i + 1 == nsegs ? len : (len / nsegs) * (i + 1) + (i % 3) - 1;
+		uint32_t k;
+
+		if (!s) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		if (end <= off)
+			end = off + 1;
+		if (end > len)
+			end = len;
+		k = end - off;
+		if (k > (uint32_t)rte_pktmbuf_tailroom(s) + (tight ? rte_pktmbuf_headroom(s) : 0u)) {
+			rte_pktmbuf_free(s);
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		if (tight && i == 0)
+			s->data_off = 0;
+		if (tight && i + 1 == nsegs && i > 0)
+			s->data_off = (uint16_t)(s->buf_len - k);
+		memcpy(rte_pktmbuf_mtod(s, uint8_t *), data + off, k);
+		s->data_len = (uint16_t)k;
+		if (!head) {
+			head = s;
+		} else {
+			prev->next = s;
+			head->nb_segs++;
+		}
+		head->pkt_len += k;
+		prev = s;
+		off = end;
+	}
+	return head;
+}
+
+int esp_test_flat(const struct rte_mbuf *m, uint8_t *buf, uint32_t cap)
+{
+	uint32_t off = 0;
+
+	if (m->pkt_len > cap)
+		return -1;
+	for (; m; m = m->next) {
+		memcpy(buf + off, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+		off += m->data_len;
+	}
+	return (int)off;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers shared by the ESP test programs: SA descriptions in a small text
+ * format, EAL start, packets as mbuf chains cut at odd boundaries.
+ *
+ * SA description, one "key value..." per line, '#' starts a comment:
+ *   spi 0x1000                      SPI (host order here)
+ *   src 192.0.2.1 / dst 192.0.2.2   outer addresses (family from them)
+ *   mode tunnel|transport
+ *   aead NAME HEXKEY ICVBITS        e.g. rfc4106(gcm(aes)) 0x... 128
+ *   enc NAME HEXKEY                 e.g. cbc(aes) 0x...
+ *   auth NAME HEXKEY TRUNCBITS      e.g. hmac(sha256) 0x... 128
+ *   esn 0|1
+ *   replay WINDOW                   bits (0: no window)
+ *   oseq N                          last sequence number sent (64-bit)
+ *   iseq N                          highest sequence number received
+ *   encap SPORT DPORT               RFC 3948 UDP encapsulation
+ *   tfcpad N
+ *   flags noecn decap_dscp nopmtudisc dont_encap_dscp oseq_may_wrap
+ *   lifetime soft_bytes|hard_bytes|soft_packets|hard_packets N
+ */
+#ifndef XFRMGW_TESTS_ESP_TEST_UTIL_H
+#define XFRMGW_TESTS_ESP_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "sa/sa.h"
+
+/* EAL without hugepages, one lcore; 0 or -1. */
+int esp_test_eal_init(const char *prog);
+
+/*
+ * Build a VALID SA from a description (text, NUL-terminated), bind its
+ * crypto and choose its ESP ops. NULL with err filled on failure.
+ */
+struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen);
+
+/* Read a whole file into a NUL-terminated buffer (free() it). */
+char *esp_test_read_file(const char *path);
+
+/*
+ * A packet as a chain of nsegs segments (1 = flat) cut at odd offsets.
+ * tight: the head has no headroom and the last segment no tailroom, so
+ * headers and trailers need new segments.
+ */
+struct rte_mbuf *esp_test_mbuf(struct rte_mempool *pool, const uint8_t *data, uint32_t len,
+			       unsigned int nsegs, int tight);
+
+/* Copy a chain out; returns its length, or -1 if cap is too small. */
+int esp_test_flat(const struct rte_mbuf *m, uint8_t *buf, uint32_t cap);
+
+#endif
