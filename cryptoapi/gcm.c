@@ -57,26 +57,32 @@ static inline void clmul_split(struct clmul_op *op, uint64_t y)
 		op->p[i] = y & part_mask[i];
 }
 
-#ifdef __SIZEOF_INT128__
+#if defined(__SIZEOF_INT128__) && !defined(GHASH_NO_INT128)
 typedef unsigned __int128 u128;
 
-static inline struct u128w clmul64(uint64_t x, const struct clmul_op *y)
-{
-	uint64_t xp[CLMUL_PARTS];
-	u128 z[CLMUL_PARTS], r = 0;
+#define MUL(a, b) ((u128)(a) * (b))
+/* Keep the bits of class k in the 128-bit product (64 + q is in class q + 4). */
+#define KEEP(z, k) \
+	((z) & ((u128)part_mask[((k) + 1) % CLMUL_PARTS] << 64 | part_mask[k]))
 
-	for (int i = 0; i < CLMUL_PARTS; i++)
-		xp[i] = x & part_mask[i];
-	for (int k = 0; k < CLMUL_PARTS; k++) {
-		z[k] = 0;
-		for (int i = 0; i < CLMUL_PARTS; i++)
-			z[k] ^= (u128)xp[i] * y->p[(k - i + CLMUL_PARTS) % CLMUL_PARTS];
-	}
-	/* Positions 64 + q fall in residue class (q + 4) mod 5. */
-	for (int k = 0; k < CLMUL_PARTS; k++)
-		r |= z[k] & ((u128)part_mask[(k + 1) % CLMUL_PARTS] << 64 | part_mask[k]);
+static inline struct u128w clmul64(uint64_t x, const struct clmul_op *op)
+{
+	const uint64_t x0 = x & part_mask[0], x1 = x & part_mask[1], x2 = x & part_mask[2];
+	const uint64_t x3 = x & part_mask[3], x4 = x & part_mask[4];
+	const uint64_t *y = op->p;
+	u128 z0, z1, z2, z3, z4, r;
+
+	/* Class k collects the products of parts i and j with i + j = k mod 5. */
+	z0 = MUL(x0, y[0]) ^ MUL(x1, y[4]) ^ MUL(x2, y[3]) ^ MUL(x3, y[2]) ^ MUL(x4, y[1]);
+	z1 = MUL(x0, y[1]) ^ MUL(x1, y[0]) ^ MUL(x2, y[4]) ^ MUL(x3, y[3]) ^ MUL(x4, y[2]);
+	z2 = MUL(x0, y[2]) ^ MUL(x1, y[1]) ^ MUL(x2, y[0]) ^ MUL(x3, y[4]) ^ MUL(x4, y[3]);
+	z3 = MUL(x0, y[3]) ^ MUL(x1, y[2]) ^ MUL(x2, y[1]) ^ MUL(x3, y[0]) ^ MUL(x4, y[4]);
+	z4 = MUL(x0, y[4]) ^ MUL(x1, y[3]) ^ MUL(x2, y[2]) ^ MUL(x3, y[1]) ^ MUL(x4, y[0]);
+	r = KEEP(z0, 0) | KEEP(z1, 1) | KEEP(z2, 2) | KEEP(z3, 3) | KEEP(z4, 4);
 	return (struct u128w){ .hi = (uint64_t)(r >> 64), .lo = (uint64_t)r };
 }
+#undef MUL
+#undef KEEP
 #else
 /*
  * Without a 128-bit integer type: 32x32 products with four parts (at most

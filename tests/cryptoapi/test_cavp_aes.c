@@ -567,6 +567,114 @@ static void test_instances_pass(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* ---- edges the vector tables cannot express ---- */
+
+static int sk_flat(struct crypto_skcipher *tfm, uint8_t *buf, uint32_t len, uint8_t *iv, bool enc)
+{
+	struct skcipher_request *req = skcipher_request_alloc(tfm);
+	XSG_DECLARE(sg, 1);
+	int rc;
+
+	assert_non_null(req);
+	xsg_set_buf(&sg, buf, len ? len : 1);
+	skcipher_request_set_crypt(req, &sg, 0, &sg, 0, len, iv);
+	rc = enc ? crypto_skcipher_encrypt(req) : crypto_skcipher_decrypt(req);
+	skcipher_request_free(req);
+	return rc;
+}
+
+/* SP 800-38A F.2.1 / F.5.1 split over two requests chain through req->iv. */
+static void test_mode_chaining(void **state)
+{
+	static const char *const names[] = { "cbc(aes-generic)", "ctr(aes-generic)" };
+	uint8_t key[16], p[64], whole[64], split[64], iv[16], iv0[16];
+
+	(void)state;
+	assert_int_equal(crypto_hex2bin(key, 16, "2b7e151628aed2a6abf7158809cf4f3c"), 16);
+	assert_int_equal(crypto_hex2bin(p, 64,
+		"6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+		"30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710"), 64);
+	for (int m = 0; m < 2; m++) {
+		struct crypto_skcipher *tfm;
+
+		assert_int_equal(crypto_alloc_skcipher(&tfm, names[m], 0, 0), 0);
+		assert_int_equal(crypto_skcipher_setkey(tfm, key, 16), 0);
+		assert_int_equal(crypto_hex2bin(iv0, 16, m ? "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
+							   : "000102030405060708090a0b0c0d0e0f"), 16);
+		memcpy(whole, p, 64);
+		memcpy(iv, iv0, 16);
+		assert_int_equal(sk_flat(tfm, whole, 64, iv, true), 0);
+		memcpy(split, p, 64);
+		memcpy(iv, iv0, 16);
+		assert_int_equal(sk_flat(tfm, split, 16, iv, true), 0);
+		assert_int_equal(sk_flat(tfm, split + 16, 48, iv, true), 0);
+		assert_memory_equal(split, whole, 64);
+		memcpy(iv, iv0, 16);
+		assert_int_equal(sk_flat(tfm, split, 48, iv, false), 0);
+		assert_int_equal(sk_flat(tfm, split + 48, 16, iv, false), 0);
+		assert_memory_equal(split, p, 64);
+		/* CBC takes whole blocks only; CTR any length. */
+		assert_int_equal(sk_flat(tfm, split, 17, iv, true), m ? 0 : -EINVAL);
+		assert_int_equal(sk_flat(tfm, split, 0, iv, true), 0);
+		crypto_free_skcipher(tfm);
+	}
+}
+
+/*
+ * gcm: a forged tag releases no plaintext (out of place, the destination
+ * keeps its old bytes); ESP forms refuse associated data that is not
+ * SPI || [ESN high] || seq || IV.
+ */
+static void test_gcm_refusals(void **state)
+{
+	static const char *const esp[] = { "rfc4106(gcm(aes-generic))", "rfc4543(gcm(aes-generic))" };
+	uint8_t key[20] = { 0 }, iv[12] = { 0 }, src[16 + 64 + 16], dst[sizeof(src)], keep[sizeof(src)];
+	struct crypto_aead *tfm;
+	struct aead_request *req;
+	XSG_DECLARE(ssg, 1);
+	XSG_DECLARE(dsg, 1);
+
+	(void)state;
+	memset(src, 0x11, sizeof(src));
+	memset(dst, 0xee, sizeof(dst));
+	memcpy(keep, dst, sizeof(dst));
+	xsg_set_buf(&ssg, src, sizeof(src));
+	xsg_set_buf(&dsg, dst, sizeof(dst));
+
+	assert_int_equal(crypto_alloc_aead(&tfm, "gcm(aes-generic)", 0, 0), 0);
+	assert_int_equal(crypto_aead_setkey(tfm, key, 16), 0);
+	req = aead_request_alloc(tfm);
+	assert_non_null(req);
+	aead_request_set_crypt(req, &ssg, 0, &ssg, 0, 64, iv);
+	aead_request_set_ad(req, 16);
+	assert_int_equal(crypto_aead_encrypt(req), 0);
+	src[16 + 64] ^= 0x01;
+	aead_request_set_crypt(req, &ssg, 0, &dsg, 0, 64 + 16, iv);
+	assert_int_equal(crypto_aead_decrypt(req), -EBADMSG);
+	assert_memory_equal(dst + 16, keep + 16, 64);
+	src[16 + 64] ^= 0x01;
+	assert_int_equal(crypto_aead_decrypt(req), 0);
+	aead_request_free(req);
+	crypto_free_aead(tfm);
+
+	for (int i = 0; i < 2; i++) {
+		static const uint32_t bad_assoc[] = { 0, 8, 12, 15, 24 };
+
+		assert_int_equal(crypto_alloc_aead(&tfm, esp[i], 0, 0), 0);
+		assert_int_equal(crypto_aead_setkey(tfm, key, 20), 0);
+		req = aead_request_alloc(tfm);
+		assert_non_null(req);
+		for (size_t k = 0; k < sizeof(bad_assoc) / sizeof(bad_assoc[0]); k++) {
+			aead_request_set_crypt(req, &ssg, 0, &ssg, 0, 32, iv);
+			aead_request_set_ad(req, bad_assoc[k]);
+			assert_int_equal(crypto_aead_encrypt(req), -EINVAL);
+			assert_int_equal(crypto_aead_decrypt(req), -EINVAL);
+		}
+		aead_request_free(req);
+		crypto_free_aead(tfm);
+	}
+}
+
 /* ---- information only: generic AES-128-GCM throughput ---- */
 
 static double now_sec(void)
@@ -637,6 +745,8 @@ int main(void)
 		cmocka_unit_test(test_cbc_aes),
 		cmocka_unit_test(test_ctr_aes),
 		cmocka_unit_test(test_gcm_aes),
+		cmocka_unit_test(test_mode_chaining),
+		cmocka_unit_test(test_gcm_refusals),
 		cmocka_unit_test(test_gcm_generic_throughput),
 	};
 
