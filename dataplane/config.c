@@ -12,6 +12,7 @@
  *   crypto disable MODULE[,MODULE...]
  *   icmp rate N
  *   neighbour queue N
+ *   idle sleep US
  *
  * Every error names the file and line.
  */
@@ -356,6 +357,13 @@ static int d_neighbour(struct parser *p, char **t, int n)
 	return parse_uint(p, t[2], "neighbour queue", 0, 64, &p->cfg->neigh_queue);
 }
 
+static int d_idle(struct parser *p, char **t, int n)
+{
+	if (n != 3 || strcmp(t[1], "sleep"))
+		return perr(p, "usage: idle sleep MICROSECONDS");
+	return parse_uint(p, t[2], "idle sleep", 0, 100000, &p->cfg->idle_us);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct parser *p, char **t, int n);
@@ -369,6 +377,7 @@ static const struct {
 	{ "crypto", d_crypto },
 	{ "icmp", d_icmp },
 	{ "neighbour", d_neighbour },
+	{ "idle", d_idle },
 };
 
 static int parse_line(struct parser *p, char *line)
@@ -401,6 +410,7 @@ static void defaults(struct xgw_config *cfg, const char *name)
 	cfg->mbuf_dataroom = 2048 + 128;
 	cfg->icmp_rate = 100;
 	cfg->neigh_queue = 4;
+	cfg->idle_us = 100;
 }
 
 /* Checks that need the whole file. */

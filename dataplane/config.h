@@ -89,6 +89,7 @@ struct xgw_config {
 	/* limits */
 	unsigned int icmp_rate;		/* ICMP errors per second (default 100) */
 	unsigned int neigh_queue;	/* packets held per unresolved neighbour (default 4) */
+	unsigned int idle_us;		/* longest sleep of an idle worker, 0: busy poll (default 100) */
 };
 
 /*

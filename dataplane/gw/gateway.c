@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Start, reload and stop of the packet path (see gateway.h), as mirrored
+ * ladders: what start builds, stop tears down in reverse.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dataplane/gw/gateway.h"
+#include "dataplane/gw/gw.h"
+#include "dataplane/gw/neigh.h"
+#include "dataplane/gw/route.h"
+#include "sa/rcu.h"
+
+#define ACQUIRE_RING 1024
+
+struct gw *gw_running;
+
+static int make_pool(struct gw *g, char *msg, size_t msglen)
+{
+	g->pool = rte_pktmbuf_pool_create("xgw_pool", g->cfg.nb_mbufs, g->cfg.mbuf_cache, 0,
+					  (uint16_t)g->cfg.mbuf_dataroom, (int)rte_socket_id());
+	if (!g->pool) {
+		snprintf(msg, msglen, "cannot create the mempool (%u mbufs of %u bytes): %s; "
+			 "with --no-huge give EAL more memory (-m)", g->cfg.nb_mbufs,
+			 g->cfg.mbuf_dataroom, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, size_t msglen)
+{
+	struct gw_neigh_params np = {
+		.size = 4096,
+		.qmax = cfg->neigh_queue,
+		.hz = g->hz,
+		.reachable = g->hz * 30,	/* RFC 4861 10: REACHABLE_TIME */
+		.retrans = g->hz,		/* RETRANS_TIMER */
+		.max_probes = 3,		/* MAX_MULTICAST_SOLICIT */
+	};
+	uint8_t macs[XGW_MAX_PORTS][6];
+
+	for (unsigned int p = 0; p < g->nb_ports; p++)
+		memcpy(macs[p], g->port[p].mac, 6);
+	g->routes = gw_routes_build(cfg, (const uint8_t (*)[6])macs, msg, msglen);
+	if (!g->routes)
+		return -EINVAL;
+	g->neigh = gw_neigh_create(&np);
+	if (!g->neigh) {
+		snprintf(msg, msglen, "no memory for the neighbour table");
+		return -ENOMEM;
+	}
+	g->acquires = rte_ring_create_elem("xgw_acquire", sizeof(struct xgw_acquire),
+					   ACQUIRE_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (!g->acquires) {
+		snprintf(msg, msglen, "cannot create the ACQUIRE ring");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void gateway_free(struct gw *g)
+{
+	gw_workers_stop(g);
+	gw_ports_close(g);
+	rte_ring_free(g->acquires);
+	gw_neigh_free(g->neigh);
+	gw_routes_free(g->routes);
+	free(g->w);
+	rte_mempool_free(g->pool);
+	if (g->own_rcu)
+		sa_rcu_destroy(g->rcu);
+	free(g);
+}
+
+int xgw_gateway_start(const struct xgw_config *cfg, const struct xgw_gateway_env *env,
+		      char *msg, size_t msglen)
+{
+	struct gw *g;
+	int rc;
+
+	if (gw_running) {
+		snprintf(msg, msglen, "the gateway is already running");
+		return -EBUSY;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		snprintf(msg, msglen, "no memory");
+		return -ENOMEM;
+	}
+	g->cfg = *cfg;
+	g->cfg.routes = NULL;
+	g->cfg.nb_routes = g->cfg.routes_cap = 0;
+	g->hz = rte_get_tsc_hz();
+	g->idle_us = cfg->idle_us;
+	g->icmp_rate = cfg->icmp_rate;
+	g->sad = env ? env->sad : NULL;
+	g->spd = env ? env->spd : NULL;
+	g->rcu = env ? env->rcu : NULL;
+	for (unsigned int i = 0; i < GW_SA_LOCKS; i++)
+		rte_spinlock_init(&g->sa_lock[i]);
+	if (!g->rcu) {
+		g->rcu = sa_rcu_create(RTE_MAX_LCORE);
+		g->own_rcu = true;
+		if (!g->rcu) {
+			snprintf(msg, msglen, "cannot create the RCU domain");
+			rc = -ENOMEM;
+			goto fail;
+		}
+	}
+	gw_running = g;
+	rc = gw_workers_count(g, msg, msglen);
+	if (rc)
+		goto fail;
+	rc = make_pool(g, msg, msglen);
+	if (rc)
+		goto fail;
+	rc = gw_ports_open(g, msg, msglen);
+	if (rc)
+		goto fail;
+	rc = make_tables(g, cfg, msg, msglen);
+	if (rc)
+		goto fail;
+	gw_telemetry_register();
+	rc = gw_workers_start(g, msg, msglen);
+	if (rc)
+		goto fail;
+	return 0;
+fail:
+	gw_running = NULL;
+	gateway_free(g);
+	return rc;
+}
+
+/* What a reload cannot change. */
+static int same_hardware(const struct gw *g, const struct xgw_config *cfg, char *msg,
+			 size_t msglen)
+{
+	if (cfg->nb_ports != g->cfg.nb_ports) {
+		snprintf(msg, msglen, "%s: ports were added or removed: restart needed", cfg->path);
+		return -EINVAL;
+	}
+	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
+		const struct xgw_port_cfg *a = &cfg->ports[p], *b = &g->cfg.ports[p];
+
+		if (strcmp(a->name, b->name) || strcmp(a->devargs, b->devargs) ||
+		    strcmp(a->tap, b->tap) || a->nb_rxq != b->nb_rxq || a->nb_txq != b->nb_txq) {
+			snprintf(msg, msglen, "%s:%d: port %s changed: restart needed", cfg->path,
+				 a->line, a->name);
+			return -EINVAL;
+		}
+	}
+	if (cfg->nb_workers != g->cfg.nb_workers || cfg->nb_mbufs != g->cfg.nb_mbufs ||
+	    cfg->mbuf_dataroom != g->cfg.mbuf_dataroom) {
+		snprintf(msg, msglen, "%s: workers or mempool changed: restart needed", cfg->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_routes(void *arg)
+{
+	gw_routes_free(arg);
+}
+
+int xgw_gateway_reload(const struct xgw_config *cfg, char *msg, size_t msglen)
+{
+	struct gw *g = gw_running;
+	uint8_t macs[XGW_MAX_PORTS][6];
+	struct gw_routes *r, *old;
+	int rc;
+
+	if (!g) {
+		snprintf(msg, msglen, "the gateway is not running");
+		return -ENODEV;
+	}
+	rc = same_hardware(g, cfg, msg, msglen);
+	if (rc)
+		return rc;
+	for (unsigned int p = 0; p < g->nb_ports; p++)
+		memcpy(macs[p], g->port[p].mac, 6);
+	/* the MTU is layer 3's business here; the port keeps its frame size */
+	r = gw_routes_build(cfg, (const uint8_t (*)[6])macs, msg, msglen);
+	if (!r)
+		return -EINVAL;
+	old = __atomic_exchange_n(&g->routes, r, __ATOMIC_ACQ_REL);
+	sa_rcu_defer(g->rcu, free_routes, old);
+	sa_rcu_reclaim(g->rcu);
+	g->cfg.nb_addrs = cfg->nb_addrs;
+	memcpy(g->cfg.addrs, cfg->addrs, sizeof(cfg->addrs));
+	__atomic_store_n(&g->idle_us, cfg->idle_us, __ATOMIC_RELAXED);
+	gw_neigh_set_qmax(g->neigh, cfg->neigh_queue);
+	/* the host side of the TAPs gets the new addresses and routes (old ones stay) */
+	g->cfg.routes = cfg->routes;
+	g->cfg.nb_routes = cfg->nb_routes;
+	for (unsigned int p = 0; p < g->nb_ports && !rc; p++)
+		rc = gw_tap_configure(g, p, msg, msglen);
+	g->cfg.routes = NULL;
+	g->cfg.nb_routes = 0;
+	return rc;
+}
+
+void xgw_gateway_stop(void)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return;
+	gw_workers_stop(g);
+	gw_running = NULL;
+	gateway_free(g);
+}
+
+unsigned int xgw_gateway_drain_acquires(void (*fn)(void *arg, const struct xgw_acquire *a),
+					void *arg)
+{
+	struct gw *g = gw_running;
+	struct xgw_acquire a;
+	unsigned int n = 0;
+
+	if (!g || !g->acquires)
+		return 0;
+	while (rte_ring_dequeue_elem(g->acquires, &a, sizeof(a)) == 0) {
+		fn(arg, &a);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet path of xfrmgw: ports, worker lcores, classification, routing,
+ * neighbours, ICMP errors, the exception path to the host kernel,
+ * fragmentation and reassembly, ESP, telemetry.
+ *
+ * main() calls, after rte_eal_init() and the control plane are up:
+ *
+ *	xgw_gateway_start(&cfg, &env, msg, sizeof(msg));
+ *	... control loop: on SIGHUP xgw_gateway_reload(), on each tick
+ *	    xgw_gateway_drain_acquires() ...
+ *	xgw_gateway_stop();
+ *
+ * One gateway per process.
+ */
+#ifndef XFRMGW_DATAPLANE_GW_GATEWAY_H
+#define XFRMGW_DATAPLANE_GW_GATEWAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/xfrm.h>
+
+struct sa_rcu;
+struct sad;
+struct spd;
+struct xgw_config;
+
+/* What the control plane lends the packet path (all may be NULL: a plain router). */
+struct xgw_gateway_env {
+	struct sad *sad;
+	struct spd *spd;
+	struct sa_rcu *rcu;	/* readers' RCU domain; NULL: the gateway makes its own */
+};
+
+/*
+ * Probe the ports, create the TAP interfaces, start the workers. The
+ * configuration is copied. 0 or -errno with msg saying what failed (then
+ * nothing is left running).
+ */
+int xgw_gateway_start(const struct xgw_config *cfg, const struct xgw_gateway_env *env,
+		      char *msg, size_t msglen);
+
+/*
+ * SIGHUP: apply addresses, routes, ICMP rate and idle sleep from a new
+ * configuration without touching SAs or neighbours. Ports, workers and the
+ * mempool need a restart: a change there is refused with -EINVAL (msg says
+ * which) and nothing changes.
+ */
+int xgw_gateway_reload(const struct xgw_config *cfg, char *msg, size_t msglen);
+
+/*
+ * SIGTERM: stop the workers after their current burst, drain and free
+ * queued packets, stop and close the ports and TAPs, free every table.
+ */
+void xgw_gateway_stop(void);
+
+/*
+ * An outbound packet matched policy (dir, index) whose template tmpl has no
+ * SA. The control thread finds the policy again by index (it may be gone)
+ * and sends XFRM_MSG_ACQUIRE (xfrm_nl_acquire). Raised at most once a
+ * second per policy.
+ */
+struct xgw_acquire {
+	uint8_t dir;
+	uint32_t index;
+	struct xfrm_user_tmpl tmpl;
+	xfrm_address_t saddr, daddr;	/* the template's resolved endpoints */
+	struct xfrm_selector flow;	/* the packet's flow */
+};
+
+/* Control thread: hand each pending ACQUIRE to fn; returns how many. */
+unsigned int xgw_gateway_drain_acquires(void (*fn)(void *arg, const struct xgw_acquire *a),
+					void *arg);
+
+/*
+ * DPDK 22.11 refuses --in-memory with --no-huge. Before rte_eal_init():
+ * when both are given, --in-memory is rewritten in argv to --no-shconf
+ * (what the pair means: no hugepages, no files). Returns 1 if rewritten.
+ */
+int xgw_eal_args_fixup(int argc, char **argv);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The gateway's layer-3 view: routes (rte_fib / rte_fib6 with next-hop ids),
+ * its own addresses (host routes to a LOCAL next hop), the link MTU and the
+ * source address of each port for ICMP errors and neighbour probes.
+ *
+ * Built whole from the configuration and published with RCU: a reload
+ * builds a new table and swaps the pointer, so lookups never lock.
+ */
+#ifndef XFRMGW_DATAPLANE_GW_ROUTE_H
+#define XFRMGW_DATAPLANE_GW_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/config.h"
+
+enum gw_nh_type {
+	GW_NH_NONE = 0,
+	GW_NH_LOCAL,		/* one of our addresses: deliver here */
+	GW_NH_ONLINK,		/* the destination itself is the neighbour */
+	GW_NH_VIA,		/* through the gateway address via */
+};
+
+struct gw_nh {
+	uint8_t type;		/* enum gw_nh_type */
+	uint8_t family;
+	uint16_t port;		/* index into the configuration's ports */
+	uint8_t via[16];
+};
+
+/* Next hops per table (id 0 means "no route"). */
+#define GW_MAX_NH 4096
+
+struct gw_port_l3 {
+	uint16_t mtu;
+	bool has4, has6;
+	uint32_t addr4;		/* network order: first IPv4 address */
+	uint8_t addr6[16];	/* first global IPv6 address */
+	uint8_t ll6[16];	/* link-local fe80::EUI-64 of the port's MAC */
+	bool has_ll6;
+};
+
+struct rte_fib;
+struct rte_fib6;
+
+struct gw_routes {
+	struct rte_fib *fib4;
+	struct rte_fib6 *fib6;	/* NULL when nothing IPv6 is configured */
+	unsigned int nb_nh;
+	struct gw_nh nh[GW_MAX_NH];
+	unsigned int nb_ports;
+	struct gw_port_l3 port[XGW_MAX_PORTS];
+};
+
+/*
+ * Tables for cfg (addresses become /32 and /128 LOCAL routes, connected
+ * prefixes ONLINK routes). macs[i] gives port i's link-local address (may
+ * be NULL). NULL on error with msg set.
+ */
+struct gw_routes *gw_routes_build(const struct xgw_config *cfg, const uint8_t (*macs)[6],
+				  char *msg, size_t msglen);
+void gw_routes_free(struct gw_routes *r);
+
+/* Add one route; nh is deduplicated. 0, -ENOSPC (next hops), -EINVAL, -ENOMEM. */
+int gw_routes_add(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
+		  const struct gw_nh *nh);
+
+/* Lookups: dst in network order. NULL when there is no route. */
+const struct gw_nh *gw_route4(const struct gw_routes *r, uint32_t dst);
+const struct gw_nh *gw_route6(const struct gw_routes *r, const uint8_t dst[16]);
+
+/* Burst of IPv4 lookups (n <= 64): dst in network order. */
+void gw_route4_burst(const struct gw_routes *r, const uint32_t *dst, const struct gw_nh **out,
+		     unsigned int n);
+
+/* Is addr one of ours on port (port < 0: on any port)? */
+bool gw_is_local4(const struct gw_routes *r, int port, uint32_t addr);
+bool gw_is_local6(const struct gw_routes *r, int port, const uint8_t addr[16]);
+
+/* fe80::/64 with the modified EUI-64 of mac (RFC 4291 2.5.1, appendix A). */
+void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16]);
+
+#endif
