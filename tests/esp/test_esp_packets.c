@@ -519,7 +519,9 @@ static void lifetime_case(struct fx *f, const char *lft, unsigned int npk, uint3
 	assert_int_equal(ev.hard, 1);
 	sad_destroy(sad);
 	sa_rcu_destroy(rcu);
-	sa_put(inbound ? out : in);
+	/* sad_add() took a reference of its own: ours are still to drop. */
+	sa_put(out);
+	sa_put(in);
 }
 
 static void test_lifetimes(void **state)
