@@ -83,7 +83,9 @@ int crypto_authenc_buildkey(uint8_t *out, size_t outlen, const uint8_t *authkey,
 	memcpy(out, &rta_len, 2);
 	memcpy(out + 2, &rta_type, 2);
 	put_be32(out + 4, enckeylen);
-	memcpy(out + AUTHENC_PARAM_LEN, authkey, authkeylen);
-	memcpy(out + AUTHENC_PARAM_LEN + authkeylen, enckey, enckeylen);
+	if (authkeylen)
+		memcpy(out + AUTHENC_PARAM_LEN, authkey, authkeylen);
+	if (enckeylen)
+		memcpy(out + AUTHENC_PARAM_LEN + authkeylen, enckey, enckeylen);
 	return (int)need;
 }
