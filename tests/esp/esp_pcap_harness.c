@@ -152,8 +152,8 @@ static int bench(struct harness *h, const char *in, double seconds)
 		el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 	printf("bench: %u-byte packets, %lu in %.2f s: %.0f pps, %.1f Mbit/s (plaintext), "
-	       "%s\n", len, pkts, el, pkts / el, pkts / el * len * 8 / 1e6,
-	       h->sa->crypto->name);
+	       "%s (%s)\n", len, pkts, el, pkts / el, pkts / el * len * 8 / 1e6,
+	       h->sa->crypto->name, crypto_tfm_alg_driver_name(&h->sa->crypto->aead->base));
 	pcap_close(p);
 	return 0;
 }
