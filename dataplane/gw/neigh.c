@@ -234,6 +234,7 @@ static unsigned int expire_incomplete(struct gw_neigh_table *t, struct gw_neigh 
 		*probe = true;
 		return 0;
 	}
+	n->probed = now;	/* new packets wait retrans before trying again */
 	__atomic_store_n(&n->state, GW_NEIGH_FAILED, __ATOMIC_RELEASE);
 	for (unsigned int k = 0; k < n->qlen; k++) {
 		if (nf < cap)

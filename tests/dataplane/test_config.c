@@ -32,7 +32,8 @@ static const char good[] =
 	"crypto prefer fastest\n"
 	"crypto disable openssl,cryptodev\n"
 	"icmp rate 50\n"
-	"neighbour queue 8\n";
+	"neighbour queue 8\n"
+	"idle sleep 0\n";
 
 static void test_good(void **state)
 {
@@ -67,6 +68,7 @@ static void test_good(void **state)
 	assert_string_equal(cfg.disable[1], "cryptodev");
 	assert_int_equal(cfg.icmp_rate, 50);
 	assert_int_equal(cfg.neigh_queue, 8);
+	assert_int_equal(cfg.idle_us, 0);
 	xgw_config_free(&cfg);
 }
 
@@ -95,6 +97,8 @@ static const struct {
 	{ "mempool size 10\n", "t.conf:1: unknown mempool option 'size'" },
 	{ "crypto prefer turbo\n", "t.conf:1: crypto prefer: 'turbo' is not" },
 	{ "icmp rate -1\n", "t.conf:1: icmp rate: '-1' is not a number" },
+	{ "idle sleep 200000\n", "t.conf:1: idle sleep: 200000 is outside 0..100000" },
+	{ "idle 5\n", "t.conf:1: usage: idle sleep MICROSECONDS" },
 };
 
 static void test_bad(void **state)
@@ -131,7 +135,7 @@ static void test_load_file(void **state)
 	assert_int_equal(xgw_config_load(path, &cfg, err, sizeof(err)), -1);
 	/* The error names the file and the 18th line. */
 	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, ":18: usage: port"));
+	assert_non_null(strstr(err, ":19: usage: port"));
 	unlink(path);
 	assert_int_equal(xgw_config_load(path, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot open"));
