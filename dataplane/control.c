@@ -16,6 +16,7 @@
 #include <rte_memory.h>
 
 #include "dataplane/control.h"
+#include "netlink/crypto_user.h"
 #include "netlink/server.h"
 #include "netlink/xfrm_netlink.h"
 #include "sa/rcu.h"
@@ -107,6 +108,12 @@ int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, siz
 	if (!c->xnl) {
 		err = -ENOMEM;
 		snprintf(msg, msglen, "cannot start the XFRM netlink family");
+		goto err_close;
+	}
+	/* NETLINK_CRYPTO: the algorithm query (crypto_user) for IKE daemons. */
+	err = xnl_server_register(c->srv, &xfrmgw_crypto_user_family, NULL);
+	if (err) {
+		snprintf(msg, msglen, "cannot start the NETLINK_CRYPTO family: %s", strerror(-err));
 		goto err_close;
 	}
 	err = watch(c->epfd, xnl_server_fd(c->srv), EV_SERVER);

@@ -96,6 +96,15 @@ int main(int argc, char **argv)
 	char msg[256];
 	int n, rc = 1;
 
+	/* Our usage first: EAL's own --help would hide the gateway's options. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			printf("EAL options (before --): see the DPDK EAL documentation, e.g.\n"
+			       "  -l 0-1 --no-huge --in-memory --no-pci --vdev net_af_packet0,iface=eth0\n");
+			return 0;
+		}
+	}
 	if (xgw_control_block_signals()) {
 		fprintf(stderr, "xfrmgw: cannot block signals\n");
 		return 1;

@@ -49,8 +49,10 @@ static uint32_t cru_flags(const struct crypto_alg *alg)
 /* Copy a name, cut to CRYPTO_MAX_NAME - 1 (the full one goes in an attribute). */
 static void put_name(char dst[CRYPTO_MAX_NAME], const char *src)
 {
-	size_t n = strnlen(src, CRYPTO_MAX_NAME - 1);
+	size_t n = 0;
 
+	while (n < CRYPTO_MAX_NAME - 1 && src[n])
+		n++;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
