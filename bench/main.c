@@ -2,7 +2,7 @@
 /*
  * xfrmgw-bench: benchmarks of the data path, one subcommand each.
  *   xfrmgw-bench crypto [options]   crypto API drivers against the raw libraries
- * (traffic benchmarks join as further subcommands.)
+ *   xfrmgw-bench traffic [options]  ESP data path vs. the crypto limit and rte_ipsec
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +13,13 @@
 #include <rte_eal.h>
 
 #include "bench.h"
+#include "traffic.h"
 
 static const struct bench_cmd cmds[] = {
 	{ "crypto", "throughput of crypto API drivers vs. intel-ipsec-mb and OpenSSL EVP",
 	  bench_crypto_main },
+	{ "traffic", "ESP data path (mbufs, lcores) vs. the raw crypto limit and DPDK rte_ipsec",
+	  bench_traffic_main },
 };
 
 double bench_now(void)
