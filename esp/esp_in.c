@@ -161,10 +161,9 @@ static inline uint8_t esp_in_udp(struct rte_mbuf *m, struct esp_pkt *p)
 		return b == 0xff ? ESP_DROP_NATT_KEEPALIVE : ESP_DROP_TRUNCATED;
 	}
 	if (ulen >= ESP_UDP_LEN + 4) {
-		uint32_t marker;
+		uint32_t marker, buf;
 
-		marker = *(const unaligned_uint32_t *)esp_mbuf_read(m, p->l3len + ESP_UDP_LEN, 4,
-								    &marker);
+		memcpy(&marker, esp_mbuf_read(m, p->l3len + ESP_UDP_LEN, 4, &buf), 4);
 		if (marker == 0)
 			return ESP_DROP_NATT_IKE;
 	}
@@ -200,7 +199,12 @@ static __rte_always_inline uint8_t esp_in_parse(struct xfrm_sa *sa, struct rte_m
 	/* RFC 4303 2.4: the ciphertext ends on the SA's alignment. */
 	if (unlikely(text % cr->block_size))
 		return ESP_DROP_BAD_LENGTH;
-	p->seq = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(h + 4));
+	{
+		uint32_t be;
+
+		memcpy(&be, h + 4, 4);
+		p->seq = rte_be_to_cpu_32(be);
+	}
 	if (sa->replay) {
 		/* RFC 4303 3.4.3: reject early; the window moves after the ICV. */
 		rc = sa_replay_check(sa->replay, (uint32_t)p->seq, &p->seq);

@@ -273,7 +273,11 @@ static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_
 	/* RFC 4303 2.1, 2.2: SPI, low 32 bits of the sequence number, IV. */
 	h = rte_pktmbuf_mtod_offset(*mp, uint8_t *, p->esp_off);
 	memcpy(h, &sa->id.spi, 4);
-	*(unaligned_uint32_t *)(h + 4) = rte_cpu_to_be_32((uint32_t)p->seq);
+	{
+		uint32_t be = rte_cpu_to_be_32((uint32_t)p->seq);
+
+		memcpy(h + 4, &be, 4);
+	}
 	if (c.ivgen == ESP_IV_COUNTER) {
 		uint64_t iv = rte_cpu_to_be_64(p->seq);
 

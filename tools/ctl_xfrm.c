@@ -152,12 +152,15 @@ struct sa_totals {
 static int sa_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[MAX_ATTR] = { 0 };
-	const struct xfrm_usersa_info *sa = mnl_nlmsg_get_payload(nlh);
+	/* Netlink only aligns to 4 bytes; the struct has 64-bit members. */
+	struct xfrm_usersa_info copy;
+	const struct xfrm_usersa_info *sa = &copy;
 	struct sa_totals *t = arg;
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || mnl_nlmsg_get_payload_len(nlh) < sizeof(*sa))
 		return 0;
+	memcpy(&copy, mnl_nlmsg_get_payload(nlh), sizeof(copy));
 	mnl_attr_parse(nlh, sizeof(*sa), attr_cb, tb);
 	if (t) {
 		t->sas++;
@@ -187,13 +190,15 @@ static int sa_cb(const struct nlmsghdr *nlh, void *arg)
 static int policy_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[MAX_ATTR] = { 0 };
-	const struct xfrm_userpolicy_info *p = mnl_nlmsg_get_payload(nlh);
+	struct xfrm_userpolicy_info copy;	/* 4-byte aligned on the wire */
+	const struct xfrm_userpolicy_info *p = &copy;
 	const struct xfrm_user_tmpl *ut;
 	size_t n;
 
 	(void)arg;
 	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY || mnl_nlmsg_get_payload_len(nlh) < sizeof(*p))
 		return 0;
+	memcpy(&copy, mnl_nlmsg_get_payload(nlh), sizeof(copy));
 	mnl_attr_parse(nlh, sizeof(*p), attr_cb, tb);
 	print_selector(stdout, &p->sel);
 	printf("\n\tdir %s action %s priority %u index %u\n", dir_str(p->dir),

@@ -130,7 +130,11 @@ struct rte_mbuf *gw_icmp4_error(struct rte_mempool *pool, const struct rte_mbuf 
 	/* RFC 1191 4: next-hop MTU in the low 16 bits of the second word */
 	icmp[6] = (uint8_t)(mtu >> 8);
 	icmp[7] = (uint8_t)mtu;
-	*(uint16_t *)(icmp + 2) = (uint16_t)~rte_raw_cksum(icmp, 8 + q);
+	{
+		uint16_t ck = (uint16_t)~rte_raw_cksum(icmp, 8 + q);
+
+		memcpy(icmp + 2, &ck, 2);
+	}
 	m->l3_len = sizeof(*ip);
 	m->packet_type = RTE_PTYPE_L3_IPV4;
 	return m;
@@ -164,7 +168,11 @@ struct rte_mbuf *gw_icmp6_error(struct rte_mempool *pool, const struct rte_mbuf 
 	icmp[0] = type;
 	icmp[1] = code;
 	memcpy(icmp + 4, &be_mtu, 4);	/* RFC 4443 3.2: MTU; 0 (unused) for the others */
-	*(uint16_t *)(icmp + 2) = rte_ipv6_udptcp_cksum(ip, icmp);
+	{
+		uint16_t ck = rte_ipv6_udptcp_cksum(ip, icmp);
+
+		memcpy(icmp + 2, &ck, 2);
+	}
 	m->l3_len = sizeof(*ip);
 	m->packet_type = RTE_PTYPE_L3_IPV6;
 	return m;
