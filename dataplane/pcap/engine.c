@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A burst through its stages. Like the gateway's workers, packets of one
+ * SA go to ESP/AH together, in their order in the capture (so an inbound
+ * SA's replay window sees them in order); the burst call returns the good
+ * packets first, and each is matched back to its slot by its mbuf.
+ */
+#include <rte_mbuf.h>
+
+#include "dataplane/gw/ipsec_flow.h"
+#include "dataplane/pcap/pcap_mode.h"
+#include "sa/sa.h"
+#include "sa/spd.h"
+
+static int first_running(const struct xpc_pkt *p, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (p[i].fate == XPC_RUN)
+			return (int)i;
+	return -1;
+}
+
+static struct xfrm_sa *next_sa(const struct xpc_pkt *p)
+{
+	return p->sa[p->stage];
+}
+
+/* RFC 4301 5.2 step 4: the inner packet must match the SA's selector. */
+static bool selector_ok(const struct xfrm_sa *sa, const struct rte_mbuf *m)
+{
+	struct spd_flow f;
+
+	if (!sa->sel.family)
+		return true;
+	gw_flow_of(m, &f);
+	return f.family != sa->sel.family || spd_selector_match(&sa->sel, &f);
+}
+
+static void decapsulated(struct xpc_ctx *x, struct xpc_pkt *p, struct xfrm_sa *sa,
+			 struct xpc_sa_stats *st)
+{
+	if (st) {
+		st->decap_packets++;
+		st->decap_bytes += p->stage_bytes;
+	}
+	p->depth++;
+	if (!selector_ok(sa, p->m)) {
+		xpc_drop(x, p, XPC_DROP_POLICY_MISMATCH);
+		return;
+	}
+	xpc_classify(x, p, true);	/* nested SA, or delivered */
+}
+
+static void encapsulated(struct xpc_pkt *p, struct xpc_sa_stats *st)
+{
+	if (st) {
+		st->encap_packets++;
+		st->encap_bytes += p->stage_bytes;
+	}
+	if (++p->stage == p->nstage)
+		p->fate = XPC_DONE_ENCAP;
+}
+
+static int slot_of(const struct xpc_pkt *p, const unsigned int *idx, unsigned int k,
+		   const struct rte_mbuf *m, bool *seen)
+{
+	for (unsigned int q = 0; q < k; q++)
+		if (!seen[q] && p[idx[q]].m == m) {
+			seen[q] = true;
+			return (int)idx[q];
+		}
+	return -1;
+}
+
+/*
+ * Burst calls hand back the mbufs they were given (esp.h); should one not
+ * come back, its slot is dropped rather than left running forever.
+ */
+static void lost(struct xpc_ctx *x, struct xpc_pkt *p, const unsigned int *idx, unsigned int k,
+		 const bool *seen)
+{
+	for (unsigned int q = 0; q < k; q++) {
+		if (seen[q])
+			continue;
+		p[idx[q]].m = NULL;
+		xpc_drop(x, &p[idx[q]], XPC_DROP_NO_MBUF);
+	}
+}
+
+/* Every running packet whose next stage is the same as p[first]'s, in one call. */
+static void run_group(struct xpc_ctx *x, struct xpc_pkt *p, unsigned int n, unsigned int first)
+{
+	struct xfrm_sa *sa = next_sa(&p[first]);
+	enum xpc_dir dir = p[first].dir;
+	struct rte_mbuf *m[XPC_BURST];
+	unsigned int idx[XPC_BURST], k = 0;
+	bool seen[XPC_BURST] = { false };
+	struct xpc_sa_stats *st = xpc_sa_stats(x->cnt, sa);
+	uint16_t good;
+
+	for (unsigned int j = first; j < n && k < XPC_BURST; j++) {
+		if (p[j].fate != XPC_RUN || p[j].dir != dir || next_sa(&p[j]) != sa)
+			continue;
+		p[j].stage_bytes = rte_pktmbuf_pkt_len(p[j].m);
+		idx[k] = j;
+		m[k++] = p[j].m;
+	}
+	good = xpc_xform_run(x, sa, dir, m, (uint16_t)k);
+	for (unsigned int r = 0; r < k; r++) {
+		int j = slot_of(p, idx, k, m[r], seen);
+
+		if (j < 0)
+			continue;
+		if (r >= good) {
+			xpc_xform_count_drop(x, sa, m[r]);
+			if (st)
+				st->dropped++;
+			p[j].fate = XPC_DONE_DROP;
+		} else if (dir == XPC_IN) {
+			decapsulated(x, &p[j], sa, st);
+		} else {
+			encapsulated(&p[j], st);
+		}
+	}
+	lost(x, p, idx, k, seen);
+}
+
+void xpc_engine_run(struct xpc_ctx *x, struct xpc_pkt *p, unsigned int n)
+{
+	int i;
+
+	while ((i = first_running(p, n)) >= 0)
+		run_group(x, p, n, (unsigned int)i);
+}
