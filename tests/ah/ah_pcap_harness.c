@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ah_pcap_harness: run every packet of a pcap through ah_outbound/ah_inbound
+ * of one SA, or through an SA bundle (bundle_outbound/bundle_inbound), and
+ * write the result as a raw-IP pcap; counters go to stderr.
+ *
+ *   ah_pcap_harness --sa FILE[,FILE...] --dir out|in [--segments N] [--tight]
+ *                   IN.pcap OUT.pcap
+ *   ah_pcap_harness --jobs FILE
+ *
+ * Several SA files (comma separated, template order: "esp.sa,ah.sa" is the
+ * ESP-then-AH bundle) run as a bundle; one AH SA goes straight through
+ * ah_outbound/ah_inbound. --jobs runs many cases in one
+ * process: each line "SAFILES out|in SEGMENTS TIGHT IN.pcap OUT.pcap"; the
+ * counters of each job follow a "job N" line.
+ *
+ * SA files: an AH SA has a "proto ah" line and is read here; anything else
+ * is an ESP SA in the format of tests/esp/esp_test_util.h. AH lines:
+ *   proto ah / spi N / src A / dst A / mode tunnel|transport
+ *   auth NAME HEXKEY TRUNCBITS      keyed digest (hmac(sha256), xcbc(aes), ...)
+ *   gmac HEXKEY                     rfc4543(gcm(aes)), key || salt (RFC 4543 4)
+ *   esn 0|1 / replay W / oseq N / iseq N / reqid N
+ *   flags align4 nopmtudisc
+ *   lifetime soft_bytes|hard_bytes|soft_packets|hard_packets N
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "ah/ah.h"
+#include "ah/bundle.h"
+#include "cryptoapi/crypto.h"
+#include "esp/esp.h"
+#include "sa/sa_crypto.h"
+#include "tests/esp/esp_test_util.h"
+
+#define MAX_PKT	65536
+#define MAX_BURST 32
+
+struct harness {
+	struct rte_mempool *pool;
+	struct bundle_lcore bl;
+	struct bundle b;
+	int dir_in;
+	unsigned int segs;
+	int tight;
+	pcap_dumper_t *out;
+	unsigned long written;
+};
+
+static int hex_key(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (strlen(s) % 2)
+		return -1;
+	for (; *s; s += 2) {
+		unsigned int b;
+
+		if (n >= cap || sscanf(s, "%2x", &b) != 1)
+			return -1;
+		out[n++] = (uint8_t)b;
+	}
+	return (int)n;
+}
+
+static int parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->a4) == 1) {
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &a->in6) == 1) {
+		*family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+struct ah_desc {
+	struct xfrm_usersa_info info;
+	char auth[64];
+	uint8_t key[128];
+	int klen, gmac;
+	unsigned int trunc;
+	uint32_t window;
+	uint64_t oseq, iseq;
+};
+
+static int ah_line(struct ah_desc *d, char **tok, int n)
+{
+	uint16_t fam;
+
+	if (!strcmp(tok[0], "proto"))
+		return 0;
+	if (n < 2)
+		return -1;
+	if (!strcmp(tok[0], "spi")) {
+		d->info.id.spi = htonl((uint32_t)strtoul(tok[1], NULL, 0));
+	} else if (!strcmp(tok[0], "src")) {
+		if (parse_addr(tok[1], &d->info.saddr, &fam))
+			return -1;
+		d->info.family = fam;
+	} else if (!strcmp(tok[0], "dst")) {
+		if (parse_addr(tok[1], &d->info.id.daddr, &fam))
+			return -1;
+		d->info.family = fam;
+	} else if (!strcmp(tok[0], "mode")) {
+		d->info.mode = !strcmp(tok[1], "tunnel") ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
+	} else if (!strcmp(tok[0], "auth") && n >= 4) {
+		snprintf(d->auth, sizeof(d->auth), "%s", tok[1]);
+		d->klen = hex_key(tok[2], d->key, sizeof(d->key));
+		d->trunc = (unsigned int)strtoul(tok[3], NULL, 0);
+		return d->klen < 0 ? -1 : 0;
+	} else if (!strcmp(tok[0], "gmac")) {
+		d->gmac = 1;
+		d->klen = hex_key(tok[1], d->key, sizeof(d->key));
+		return d->klen < 0 ? -1 : 0;
+	} else if (!strcmp(tok[0], "esn")) {
+		if (atoi(tok[1]))
+			d->info.flags |= XFRM_STATE_ESN;
+	} else if (!strcmp(tok[0], "replay")) {
+		d->window = (uint32_t)strtoul(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "oseq")) {
+		d->oseq = strtoull(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "iseq")) {
+		d->iseq = strtoull(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "reqid")) {
+		d->info.reqid = (uint32_t)strtoul(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "flags")) {
+		for (int i = 1; i < n; i++) {
+			if (!strcmp(tok[i], "align4"))
+				d->info.flags |= XFRM_STATE_ALIGN4;
+			else if (!strcmp(tok[i], "nopmtudisc"))
+				d->info.flags |= XFRM_STATE_NOPMTUDISC;
+			else
+				return -1;
+		}
+	} else if (!strcmp(tok[0], "lifetime") && n >= 3) {
+		uint64_t v = strtoull(tok[2], NULL, 0);
+
+		if (!strcmp(tok[1], "soft_bytes"))
+			d->info.lft.soft_byte_limit = v;
+		else if (!strcmp(tok[1], "hard_bytes"))
+			d->info.lft.hard_byte_limit = v;
+		else if (!strcmp(tok[1], "soft_packets"))
+			d->info.lft.soft_packet_limit = v;
+		else if (!strcmp(tok[1], "hard_packets"))
+			d->info.lft.hard_packet_limit = v;
+		else
+			return -1;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int ah_set_alg(struct xfrm_sa *sa, const struct ah_desc *d, const char **msg)
+{
+	union {
+		struct xfrm_algo_aead aead;
+		struct xfrm_algo_auth auth;
+		uint8_t b[sizeof(struct xfrm_algo_auth) + 128];
+	} u;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if (d->gmac) {
+		snprintf(u.aead.alg_name, sizeof(u.aead.alg_name), "rfc4543(gcm(aes))");
+		u.aead.alg_key_len = (unsigned int)d->klen * 8;
+		u.aead.alg_icv_len = 128;
+		memcpy(u.aead.alg_key, d->key, (size_t)d->klen);
+		rc = sa_set_aead(sa, &u.aead, sizeof(u.aead) + (size_t)d->klen, msg);
+	} else {
+		snprintf(u.auth.alg_name, sizeof(u.auth.alg_name), "%s", d->auth);
+		u.auth.alg_key_len = (unsigned int)d->klen * 8;
+		u.auth.alg_trunc_len = d->trunc;
+		memcpy(u.auth.alg_key, d->key, (size_t)d->klen);
+		rc = sa_set_auth_trunc(sa, &u.auth, sizeof(u.auth) + (size_t)d->klen, msg);
+	}
+	crypto_wipe(&u, sizeof(u));
+	return rc;
+}
+
+/* Build a VALID AH SA from its description, bind it, choose its ops. */
+static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
+{
+	char *copy = strdup(text), *line, *save = NULL;
+	struct xfrm_sa *sa = NULL;
+	const char *why = "";
+	struct ah_desc d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.info.id.proto = IPPROTO_AH;
+	d.info.mode = XFRM_MODE_TUNNEL;
+	d.info.lft.soft_byte_limit = d.info.lft.hard_byte_limit = XFRM_INF;
+	d.info.lft.soft_packet_limit = d.info.lft.hard_packet_limit = XFRM_INF;
+	d.window = 64;
+	if (!copy)
+		return NULL;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tok[8], *s2 = NULL, *t;
+		int n = 0;
+
+		for (t = strtok_r(line, " \t\r", &s2); t && n < 8; t = strtok_r(NULL, " \t\r", &s2))
+			tok[n++] = t;
+		if (n == 0 || tok[0][0] == '#')
+			continue;
+		if (ah_line(&d, tok, n)) {
+			snprintf(err, errlen, "bad AH SA line starting \"%s\"", tok[0]);
+			goto out;
+		}
+	}
+	d.info.replay_window = (uint8_t)(d.window > 255 ? 255 : d.window);
+	sa = sa_alloc();
+	if (!sa)
+		goto out;
+	sa_set_usersa_info(sa, &d.info);
+	rc = ah_set_alg(sa, &d, &why);
+	if (rc) {
+		snprintf(err, errlen, "algorithm rejected: %s (%d)", why, rc);
+		goto fail;
+	}
+	rc = sa_replay_setup(sa, d.window, NULL, NULL);
+	if (rc) {
+		snprintf(err, errlen, "replay setup: %d", rc);
+		goto fail;
+	}
+	sa->oseq = d.oseq;
+	if (sa->replay)
+		sa->replay->top = d.iseq;
+	rc = ah_crypto_bind(sa, err, errlen);
+	if (rc)
+		goto fail;
+	sa->state = SA_STATE_VALID;
+	rc = ah_sa_init_msg(sa, &why);
+	if (rc) {
+		snprintf(err, errlen, "ah_sa_init: %s (%d)", why, rc);
+		goto fail;
+	}
+	goto out;
+fail:
+	sa_put(sa);
+	sa = NULL;
+out:
+	crypto_wipe(&d, sizeof(d));
+	free(copy);
+	return sa;
+}
+
+static struct xfrm_sa *sa_from_file(const char *path, char *err, size_t errlen)
+{
+	char *text = esp_test_read_file(path);
+	struct xfrm_sa *sa;
+
+	if (!text) {
+		snprintf(err, errlen, "cannot read %s", path);
+		return NULL;
+	}
+	sa = strstr(text, "proto ah") ? ah_sa_build(text, err, errlen) :
+					esp_test_sa_build(text, err, errlen);
+	free(text);
+	return sa;
+}
+
+/* "a.sa,b.sa" -> a bundle in template order (one file: a bundle of one). */
+static int bundle_from_files(struct bundle *b, const char *list, char *err, size_t errlen)
+{
+	struct xfrm_sa *sa[BUNDLE_MAX] = { NULL };
+	struct bundle_tmpl t[BUNDLE_MAX];
+	char *copy = strdup(list), *save = NULL, *f;
+	const char *why = "";
+	unsigned int n = 0;
+	int rc = -1;
+
+	if (!copy)
+		return -1;
+	for (f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		if (n == BUNDLE_MAX) {
+			snprintf(err, errlen, "too many SAs");
+			goto out;
+		}
+		sa[n] = sa_from_file(f, err, errlen);
+		if (!sa[n])
+			goto out;
+		t[n] = (struct bundle_tmpl){ .proto = sa[n]->id.proto, .mode = sa[n]->mode };
+		n++;
+	}
+	rc = bundle_init(b, t, sa, n, &why);
+	if (rc)
+		snprintf(err, errlen, "bundle: %s", why);
+out:
+	if (rc)
+		for (unsigned int i = 0; i < n; i++)
+			sa_put(sa[i]);
+	free(copy);
+	return rc;
+}
+
+static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
+{
+	static uint8_t buf[MAX_PKT + 1024];
+	uint16_t good, i;
+
+	if (h->b.n == 1 && h->b.sa[0]->id.proto == IPPROTO_AH)	/* AH alone: the AH API itself */
+		good = h->dir_in ? ah_inbound(h->bl.ah, h->b.sa[0], mb, n) :
+				   ah_outbound(h->bl.ah, h->b.sa[0], mb, n);
+	else
+		good = h->dir_in ? bundle_inbound(&h->bl, &h->b, mb, n) :
+				   bundle_outbound(&h->bl, &h->b, mb, n);
+	for (i = 0; i < n; i++) {
+		if (i < good) {
+			struct pcap_pkthdr ph = { 0 };
+			int len = esp_test_flat(mb[i], buf, sizeof(buf));
+
+			if (len >= 0) {
+				ph.caplen = ph.len = (bpf_u_int32)len;
+				pcap_dump((u_char *)h->out, &ph, buf);
+				h->written++;
+			}
+		}
+		rte_pktmbuf_free(mb[i]);
+	}
+}
+
+static int run_pcap(struct harness *h, const char *in)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct rte_mbuf *mb[MAX_BURST];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	uint16_t n = 0;
+	pcap_t *p;
+	int dlt, rc;
+
+	p = pcap_open_offline(in, errbuf);
+	if (!p) {
+		fprintf(stderr, "ah_pcap_harness: %s\n", errbuf);
+		return -1;
+	}
+	dlt = pcap_datalink(p);
+	while ((rc = pcap_next_ex(p, &ph, &data)) == 1) {
+		uint32_t off = dlt == DLT_EN10MB ? 14 : 0;
+		struct rte_mbuf *m;
+
+		if (ph->caplen <= off)
+			continue;
+		m = esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs, h->tight);
+		if (!m) {
+			fprintf(stderr, "ah_pcap_harness: cannot build a packet of %u bytes\n",
+				ph->caplen - off);
+			pcap_close(p);
+			return -1;
+		}
+		mb[n++] = m;
+		if (n == MAX_BURST) {
+			flush(h, mb, n);
+			n = 0;
+		}
+	}
+	if (n)
+		flush(h, mb, n);
+	pcap_close(p);
+	return rc == -2 ? 0 : -1;
+}
+
+static void print_stats(struct harness *h)
+{
+	const struct ah_stats *a = ah_lcore_stats(h->bl.ah);
+	const struct esp_stats *e = esp_lcore_stats(h->bl.esp);
+
+	fprintf(stderr, "in_packets=%lu in_bytes=%lu out_packets=%lu out_bytes=%lu written=%lu\n",
+		(unsigned long)a->in_packets, (unsigned long)a->in_bytes,
+		(unsigned long)a->out_packets, (unsigned long)a->out_bytes, h->written);
+	for (int r = 0; r < AH_DROP_MAX; r++)
+		if (a->drop[r])
+			fprintf(stderr, "drop.%s=%lu\n", ah_drop_name((enum ah_drop)r),
+				(unsigned long)a->drop[r]);
+	fprintf(stderr, "esp.in_packets=%lu esp.out_packets=%lu\n",
+		(unsigned long)e->in_packets, (unsigned long)e->out_packets);
+	for (int r = 0; r < ESP_DROP_MAX; r++)
+		if (e->drop[r])
+			fprintf(stderr, "esp.drop.%s=%lu\n", esp_drop_name((enum esp_drop)r),
+				(unsigned long)e->drop[r]);
+	fprintf(stderr, "bundle.in_packets=%lu bundle.out_packets=%lu\n",
+		(unsigned long)h->bl.stats.in_packets, (unsigned long)h->bl.stats.out_packets);
+	for (int r = 0; r < BUNDLE_DROP_MAX; r++)
+		if (h->bl.stats.drop[r])
+			fprintf(stderr, "bundle.drop.%s=%lu\n", bundle_drop_name((enum bundle_drop)r),
+				(unsigned long)h->bl.stats.drop[r]);
+	for (unsigned int i = 0; i < h->b.n; i++)
+		if (h->b.sa[i])
+			fprintf(stderr, "sa%u.oseq=%lu sa%u.events=%u sa%u.state=%u "
+				"sa%u.integrity_failed=%u sa%u.replay=%u\n", i,
+				(unsigned long)h->b.sa[i]->oseq, i, h->b.sa[i]->ev_raised, i,
+				h->b.sa[i]->state, i, h->b.sa[i]->stats.integrity_failed, i,
+				h->b.sa[i]->stats.replay);
+}
+
+static int run_job(struct harness *h, const char *sa_files, const char *in, const char *out)
+{
+	char err[256] = "";
+	pcap_t *dead;
+	int rc;
+
+	memset(ah_lcore_stats(h->bl.ah), 0, sizeof(struct ah_stats));
+	memset(esp_lcore_stats(h->bl.esp), 0, sizeof(struct esp_stats));
+	memset(&h->bl.stats, 0, sizeof(h->bl.stats));
+	h->written = 0;
+	if (bundle_from_files(&h->b, sa_files, err, sizeof(err))) {
+		fprintf(stderr, "ah_pcap_harness: SA: %s\n", err);
+		return -1;
+	}
+	dead = pcap_open_dead(DLT_RAW, MAX_PKT);
+	h->out = pcap_dump_open(dead, out);
+	if (!h->out) {
+		fprintf(stderr, "ah_pcap_harness: %s\n", pcap_geterr(dead));
+		rc = -1;
+	} else {
+		rc = run_pcap(h, in);
+		pcap_dump_close(h->out);
+	}
+	pcap_close(dead);
+	print_stats(h);
+	for (unsigned int i = 0; i < h->b.n; i++)
+		sa_put(h->b.sa[i]);
+	memset(&h->b, 0, sizeof(h->b));
+	return rc;
+}
+
+static int run_jobs(struct harness *h, const char *file)
+{
+	char line[4096], sa[2048], dir[8], in[1024], out[1024];
+	unsigned int segs, job = 0;
+	int tight, rc = 0;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%2047s %7s %u %d %1023s %1023s", sa, dir, &segs, &tight, in,
+			   out) != 6)
+			continue;
+		h->dir_in = !strcmp(dir, "in");
+		h->segs = segs;
+		h->tight = tight;
+		fprintf(stderr, "job %u\n", job++);
+		if (run_job(h, sa, in, out))
+			rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ah_pcap_harness --sa FILE[,FILE] --dir out|in [--segments N] "
+			"[--tight] IN.pcap OUT.pcap | --jobs FILE\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sa", required_argument, NULL, 's' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "segments", required_argument, NULL, 'n' },
+		{ "tight", no_argument, NULL, 't' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct harness h = { .segs = 1 };
+	const char *sa_files = NULL, *dir = NULL, *jobs = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sa_files = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'n': h.segs = (unsigned int)atoi(optarg); break;
+		case 't': h.tight = 1; break;
+		case 'j': jobs = optarg; break;
+		default: usage();
+		}
+	}
+	if (!jobs) {
+		if (!sa_files || !dir || argc - optind != 2)
+			usage();
+		h.dir_in = !strcmp(dir, "in");
+		if (!h.dir_in && strcmp(dir, "out"))
+			usage();
+	}
+	if (esp_test_eal_init(argv[0])) {
+		fprintf(stderr, "ah_pcap_harness: EAL or crypto init failed\n");
+		return 1;
+	}
+	h.pool = rte_pktmbuf_pool_create("ah_harness", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					 SOCKET_ID_ANY);
+	h.bl.ah = h.pool ? ah_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
+	h.bl.esp = h.pool ? esp_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
+	if (!h.bl.ah || !h.bl.esp) {
+		fprintf(stderr, "ah_pcap_harness: cannot set up the pool or lcores\n");
+		return 1;
+	}
+	rc = jobs ? run_jobs(&h, jobs) : run_job(&h, sa_files, argv[optind], argv[optind + 1]);
+	ah_lcore_free(h.bl.ah);
+	esp_lcore_free(h.bl.esp);
+	rte_mempool_free(h.pool);
+	crypto_exit();
+	rte_eal_cleanup();
+	return rc ? 1 : 0;
+}
