@@ -15,7 +15,9 @@
 #include <rte_lcore.h>
 #include <rte_memory.h>
 
+#include "dataplane/config.h"
 #include "dataplane/control.h"
+#include "dataplane/gw/gateway.h"
 #include "netlink/crypto_user.h"
 #include "netlink/server.h"
 #include "netlink/xfrm_netlink.h"
@@ -33,6 +35,7 @@ int xgw_control_block_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) ? -EINVAL : 0;
 }
 
@@ -45,12 +48,16 @@ static int watch(int epfd, int fd, uint64_t tag)
 
 static int open_fds(struct xgw_control *c)
 {
-	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct itimerspec tick = {
+		.it_interval = { 0, XGW_TICK_NS },
+		.it_value = { 0, XGW_TICK_NS },
+	};
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	c->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -128,13 +135,56 @@ err_close:
 	return err;
 }
 
+/* SIGHUP: re-read the configuration; SAs, policies and neighbours stay. */
+static void reload(struct xgw_control *c)
+{
+	static struct xgw_config cfg;
+	char msg[256];
+
+	if (!c->config_path || !c->gateway) {
+		fprintf(stderr, "xfrmgw: SIGHUP: no configuration file to reload\n");
+		return;
+	}
+	if (xgw_config_load(c->config_path, &cfg, msg, sizeof(msg))) {
+		fprintf(stderr, "xfrmgw: reload refused: %s\n", msg);
+		return;
+	}
+	if (xgw_gateway_reload(&cfg, msg, sizeof(msg)))
+		fprintf(stderr, "xfrmgw: reload refused: %s\n", msg);
+	else
+		fprintf(stderr, "xfrmgw: configuration %s reloaded\n", c->config_path);
+	xgw_config_free(&cfg);
+}
+
 static void on_signal(struct xgw_control *c)
 {
 	struct signalfd_siginfo si;
 
-	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si))
+	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			c->stop = true;
+		else if (si.ssi_signo == SIGHUP)
+			reload(c);
+	}
+}
+
+/*
+ * An outbound packet met a policy without SA: find the policy again (it
+ * may have gone meanwhile) and tell the IKE daemon (XFRM_MSG_ACQUIRE).
+ */
+static void send_acquire(void *arg, const struct xgw_acquire *a)
+{
+	struct xgw_control *c = arg;
+	struct spd_id id = { .dir = a->dir, .type = XFRM_POLICY_TYPE_MAIN, .index = a->index };
+	struct xfrm_policy *pol;
+
+	if (spd_get(c->spd, &id, &pol))
+		return;
+	/* Like the kernel's acquire sequence: never 0. */
+	if (++c->acq_seq == 0)
+		c->acq_seq = 1;
+	xfrm_nl_acquire(c->xnl, pol, &a->tmpl, &a->saddr, &a->daddr, &a->flow, c->acq_seq);
+	policy_put(pol);
 }
 
 static void on_tick(struct xgw_control *c)
@@ -143,8 +193,15 @@ static void on_tick(struct xgw_control *c)
 
 	if (read(c->timerfd, &expirations, sizeof(expirations)) < 0)
 		return;
-	sad_tick(c->sad);
-	spd_tick(c->spd);
+	if (c->gateway)
+		xgw_gateway_drain_acquires(send_acquire, c);
+	/* Lifetimes are in seconds: check them once a second. */
+	c->ticks += expirations;
+	if (c->ticks >= XGW_TICKS_PER_S) {
+		c->ticks = 0;
+		sad_tick(c->sad);
+		spd_tick(c->spd);
+	}
 }
 
 int xgw_control_run(struct xgw_control *c)

@@ -8,6 +8,7 @@
 #define XFRMGW_DATAPLANE_CONTROL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct sa_rcu;
 struct sad;
@@ -15,10 +16,18 @@ struct spd;
 struct xnl_server;
 struct xfrm_nl;
 
+/* The control tick: ACQUIREs from the packet path every 100 ms, lifetimes every second. */
+#define XGW_TICK_NS	100000000L
+#define XGW_TICKS_PER_S	10
+
 struct xgw_control {
 	int epfd;
-	int sigfd;		/* SIGTERM, SIGINT (blocked by xgw_control_block_signals) */
-	int timerfd;		/* 1 s lifetime tick */
+	int sigfd;		/* SIGTERM, SIGINT, SIGHUP (blocked by xgw_control_block_signals) */
+	int timerfd;		/* XGW_TICK_NS tick */
+	uint64_t ticks;
+	uint32_t acq_seq;	/* sequence numbers of ACQUIREs */
+	const char *config_path;	/* for SIGHUP; NULL: none */
+	bool gateway;		/* the packet path runs (xgw_gateway_start succeeded) */
 	struct sa_rcu *rcu;
 	struct sad *sad;
 	struct spd *spd;

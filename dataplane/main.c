@@ -18,6 +18,9 @@
 #include "cryptoapi/crypto.h"
 #include "dataplane/config.h"
 #include "dataplane/control.h"
+#include "dataplane/gw/gateway.h"
+#include "dataplane/xform.h"
+#include "sa/sa_crypto.h"
 #include "netlink/shim_proto.h"
 
 struct xgw_args {
@@ -68,26 +71,6 @@ static int parse_args(int argc, char **argv, struct xgw_args *a)
 	return 0;
 }
 
-/*
- * DPDK 22.11 refuses --in-memory together with --no-huge (which implies
- * legacy memory). What a user means by the pair is "no hugepages and no
- * files": that is --no-huge --no-shconf, so ask EAL for that instead.
- */
-static void eal_args_fixup(int argc, char **argv)
-{
-	static char no_shconf[] = "--no-shconf";
-	int no_huge = 0, in_mem = -1;
-
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--no-huge"))
-			no_huge = 1;
-		else if (!strcmp(argv[i], "--in-memory"))
-			in_mem = i;
-	}
-	if (no_huge && in_mem > 0)
-		argv[in_mem] = no_shconf;
-}
-
 int main(int argc, char **argv)
 {
 	static struct xgw_config cfg;
@@ -109,7 +92,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xfrmgw: cannot block signals\n");
 		return 1;
 	}
-	eal_args_fixup(argc, argv);
+	xgw_eal_args_fixup(argc, argv);
 	n = rte_eal_init(argc, argv);
 	if (n < 0) {
 		fprintf(stderr, "xfrmgw: EAL initialisation failed: %s\n", strerror(rte_errno));
@@ -126,12 +109,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xfrmgw: crypto API initialisation failed\n");
 		goto out_config;
 	}
+	/* SAs get their ESP/AH functions when they are built. */
+	sa_set_xform_init(xgw_xform_init);
 	if (xgw_control_open(&ctl, args.ctl, msg, sizeof(msg))) {
 		fprintf(stderr, "xfrmgw: %s\n", msg);
 		goto out_crypto;
 	}
 	fprintf(stderr, "xfrmgw: control socket %s\n", args.ctl);
+	if (args.config) {
+		struct xgw_gateway_env env = { .sad = ctl.sad, .spd = ctl.spd, .rcu = ctl.rcu };
+
+		if (xgw_gateway_start(&cfg, &env, msg, sizeof(msg))) {
+			fprintf(stderr, "xfrmgw: %s\n", msg);
+			goto out_control;
+		}
+		ctl.gateway = true;
+		ctl.config_path = args.config;
+		fprintf(stderr, "xfrmgw: packet path running (%u ports)\n", cfg.nb_ports);
+	} else {
+		fprintf(stderr, "xfrmgw: no --config: control plane only, no packet path\n");
+	}
 	rc = xgw_control_run(&ctl) ? 1 : 0;
+	/* Workers leave RCU before the databases go. */
+	if (ctl.gateway)
+		xgw_gateway_stop();
+out_control:
 	xgw_control_close(&ctl);
 out_crypto:
 	crypto_exit();

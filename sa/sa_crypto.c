@@ -234,6 +234,8 @@ static int bind_ah(struct sa_crypto *c, const struct xfrm_sa *sa, unsigned int i
 	return 0;
 }
 
+static sa_xform_init_fn xform_init;
+
 int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
 {
 	const char *why = "bad algorithm combination";
@@ -261,11 +263,24 @@ int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
 		goto fail;
 	sa_crypto_free(sa->crypto);
 	sa->crypto = c;
+	/* The packet path picks its per-SA functions now, not per packet. */
+	if (xform_init && (rc = xform_init(sa, &why)) != 0) {
+		if (msg)
+			snprintf(msg, msglen, "%s", why);
+		sa->crypto = NULL;
+		sa->ops = NULL;
+		goto fail;
+	}
 	return 0;
 
 fail:
 	sa_crypto_free(c);
 	return rc;
+}
+
+void sa_set_xform_init(sa_xform_init_fn fn)
+{
+	xform_init = fn;
 }
 
 void sa_crypto_free(struct sa_crypto *c)

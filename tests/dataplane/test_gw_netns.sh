@@ -6,7 +6,7 @@
 #
 # A gateway with two net_af_packet ports forwards by route, answers ARP for
 # its address, lets the host kernel answer ping through the TAP, and sends
-# ICMP time exceeded for TTL 1. Usage: test_gw_netns.sh GATEWAY_BINARY
+# ICMP time exceeded for TTL 1. Usage: test_gw_netns.sh XFRMGW_BINARY
 set -u
 BIN=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -78,7 +78,7 @@ CONF
 
 ip netns exec $NS_GW timeout 150 "$BIN" --no-huge --in-memory -m 160 --no-pci -l 0 \
 	--file-prefix "$TAG" --log-level 'lib.*:warning' --no-telemetry \
-	-- --config "$TMP/gw.conf" > "$TMP/gw.log" 2>&1 &
+	-- --config "$TMP/gw.conf" --ctl "$TMP/xfrm.sock" > "$TMP/gw.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 150); do
 	grep -q "running" "$TMP/gw.log" && break
