@@ -1,0 +1,442 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# interop/lib.sh — sourced by topology.sh, demo.sh and the interop scenarios.
+#
+# The topology (network namespaces, all on one machine):
+#
+#   lanE 10.1.0.2 --- east --- [nat] --- west --- lanW 10.2.0.2
+#                  10.1.0.1   192.0.2.1  192.0.2.2  10.2.0.1
+#
+# east is xfrmgw with strongSwan charon under xfrmgw-exec; west is charon with
+# kernel-libipsec (userspace ESP on a TUN device) or, for gateway-to-gateway
+# scenarios, a second xfrmgw with its own charon. With the nat variant, west
+# sits behind a masquerading router:
+#
+#   west 172.16.0.2 --- nat 172.16.0.1 | 192.0.2.254 (masquerade) --- 192.0.2.1 east
+#
+# Every charon runs in its own mount namespace with a private /run, its own
+# strongswan.conf (STRONGSWAN_CONF) and its vici socket in the run directory.
+# Every xfrmgw runs with its own --file-prefix and control socket. Only PIDs
+# started here are killed; every command is bounded by timeout.
+#
+# Settings (environment):
+#   XI_BUILD   build directory (default: build)
+#   XI_PREFIX  namespace name prefix (default xi<pid>)
+#   XI_RUN     run directory for configs and logs (default: a fresh mktemp -d)
+#   XI_KEEP=1  keep the run directory (logs) after cleanup
+#   XI_EAST_MODE  gateway (default): east's addresses live on xfrmgw ports and
+#              IKE reaches charon through the TAP exception path;
+#              kernel: east's kernel owns the addresses (veths), xfrmgw is
+#              control plane only (SAs are installed but carry no traffic)
+
+XI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+XI_BUILD=${XI_BUILD:-build}
+XI_BUILD=$(cd "$XI_BUILD" 2>/dev/null && pwd || echo "$XI_BUILD")
+XI_PREFIX=${XI_PREFIX:-xi$$}
+XI_EAST_MODE=${XI_EAST_MODE:-gateway}
+XI_PY=/usr/bin/python3
+XI_GW=${XI_GW:-$XI_BUILD/dataplane/xfrmgw}
+XI_EXEC=$XI_BUILD/netlink/shim/xfrmgw-exec
+XI_CTL=$XI_BUILD/tools/xfrmgw-ctl
+XI_CHARON=/usr/lib/ipsec/charon
+XI_PSK=${XI_PSK:-interop-psk-0123456789abcdef}
+XI_PIDS=()		# "node:kind:pid", started here, killed in reverse order
+XI_NODES=()		# namespaces created here
+XI_FAILS=0
+XI_PASSES=0
+
+xi_ns() { echo "$XI_PREFIX-$1"; }
+xi_in() { local n=$1; shift; ip netns exec "$(xi_ns "$n")" "$@"; }
+
+xi_log() { echo "[$(date +%T)] $*"; }
+xi_die() { echo "FAIL: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- checks --
+xi_ok() { echo "ok   - $1"; XI_PASSES=$((XI_PASSES + 1)); }
+xi_not_ok() {
+	echo "FAIL - $1"
+	[ $# -ge 2 ] && [ -s "$2" ] && sed 's/^/       /' "$2"
+	XI_FAILS=$((XI_FAILS + 1))
+}
+# xi_check NAME COMMAND...: run COMMAND (output kept in the run dir)
+xi_check() {
+	local name=$1 out=$XI_RUN/check.out
+	shift
+	if "$@" > "$out" 2>&1; then
+		xi_ok "$name"
+		[ -n "${XI_VERBOSE:-}" ] && sed 's/^/       /' "$out"
+		return 0
+	fi
+	xi_not_ok "$name" "$out"
+	return 1
+}
+xi_summary() {
+	echo "# $XI_PASSES passed, $XI_FAILS failed"
+	[ "$XI_FAILS" = 0 ]
+}
+
+# xi_wait SECONDS COMMAND...: poll COMMAND every 0.2 s
+xi_wait() {
+	local end=$((SECONDS + $1))
+	shift
+	while [ $SECONDS -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	"$@" >/dev/null 2>&1
+}
+
+xi_require() {
+	[ "$(id -u)" = 0 ] || xi_die "needs root (network namespaces)"
+	local m=""
+	[ -x "$XI_CHARON" ] || m="$m strongswan-charon"
+	command -v swanctl >/dev/null || m="$m strongswan-swanctl"
+	[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] || m="$m libcharon-extra-plugins"
+	command -v nft >/dev/null || m="$m nftables"
+	[ -x "$XI_PY" ] || m="$m python3"
+	[ -z "$m" ] || xi_die "missing packages:$m (run: sh tools/install-deps.sh$m)"
+	[ -x "$XI_GW" ] || xi_die "no gateway at $XI_GW (build first: make build)"
+	[ -x "$XI_EXEC" ] || xi_die "no xfrmgw-exec at $XI_EXEC"
+	[ -x "$XI_CTL" ] || xi_die "no xfrmgw-ctl at $XI_CTL"
+}
+
+# -------------------------------------------------------------- topology --
+# xi_topology_create [plain|nat] [EAST_KIND WEST_KIND]
+#   kinds: gateway (addresses on xfrmgw ports: the veths stay bare),
+#          kernel (addresses on the veths), libipsec (= kernel)
+xi_topology_create() {
+	local variant=${1:-plain} ek=${2:-$XI_EAST_MODE} wk=${3:-libipsec}
+	local n
+	XI_VARIANT=$variant
+	for n in lanE east west lanW; do xi_ns_add $n; done
+	[ "$variant" = nat ] && xi_ns_add nat
+	ip link add e-lan netns "$(xi_ns east)" type veth peer name lan0 netns "$(xi_ns lanE)"
+	ip link add w-lan netns "$(xi_ns west)" type veth peer name lan0 netns "$(xi_ns lanW)"
+	if [ "$variant" = nat ]; then
+		ip link add e-wan netns "$(xi_ns east)" type veth peer name n-e netns "$(xi_ns nat)"
+		ip link add w-wan netns "$(xi_ns west)" type veth peer name n-w netns "$(xi_ns nat)"
+	else
+		ip link add e-wan netns "$(xi_ns east)" type veth peer name w-wan netns "$(xi_ns west)"
+	fi
+	for n in lanE east west lanW ${variant/plain/}; do
+		ip -n "$(xi_ns $n)" link set lo up
+		xi_in $n sysctl -qw net.ipv4.ip_forward=1
+		for l in $(ip -n "$(xi_ns $n)" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+			ip -n "$(xi_ns $n)" link set "$l" up
+			# xfrmgw sees frames as the veth hands them: no checksum left to offload
+			xi_in $n ethtool -K "$l" tx off >/dev/null 2>&1 || true
+		done
+	done
+	ip -n "$(xi_ns lanE)" addr add 10.1.0.2/24 dev lan0
+	ip -n "$(xi_ns lanE)" route add default via 10.1.0.1
+	ip -n "$(xi_ns lanW)" addr add 10.2.0.2/24 dev lan0
+	ip -n "$(xi_ns lanW)" route add default via 10.2.0.1
+	if [ "$ek" != gateway ]; then
+		ip -n "$(xi_ns east)" addr add 10.1.0.1/24 dev e-lan
+		ip -n "$(xi_ns east)" addr add 192.0.2.1/24 dev e-wan
+	fi
+	if [ "$wk" != gateway ]; then
+		ip -n "$(xi_ns west)" addr add 10.2.0.1/24 dev w-lan
+		if [ "$variant" = nat ]; then
+			ip -n "$(xi_ns west)" addr add 172.16.0.2/24 dev w-wan
+			ip -n "$(xi_ns west)" route add default via 172.16.0.1
+		else
+			ip -n "$(xi_ns west)" addr add 192.0.2.2/24 dev w-wan
+		fi
+	fi
+	if [ "$variant" = nat ]; then
+		ip -n "$(xi_ns nat)" addr add 192.0.2.254/24 dev n-e
+		ip -n "$(xi_ns nat)" addr add 172.16.0.1/24 dev n-w
+		xi_nat_rules 40000-40999
+	fi
+}
+
+# xi_nat_rules PORTRANGE: (re)load the masquerade of west's side behind 192.0.2.254
+xi_nat_rules() {
+	xi_in nat nft -f - <<EOF
+table ip xinat
+delete table ip xinat
+table ip xinat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "n-e" ip saddr 172.16.0.0/24 meta l4proto udp masquerade to :$1
+		oifname "n-e" ip saddr 172.16.0.0/24 masquerade
+	}
+}
+EOF
+}
+
+xi_ns_add() {
+	ip netns add "$(xi_ns "$1")" || xi_die "cannot create namespace $(xi_ns "$1")"
+	XI_NODES+=("$1")
+}
+
+xi_topology_destroy() {
+	local n i e
+	# what ran inside the namespaces goes first, newest first
+	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
+		e=${XI_PIDS[$i]}
+		xi_kill "${e##*:}"
+	done
+	XI_PIDS=()
+	for n in "${XI_NODES[@]}"; do ip netns del "$(xi_ns "$n")" 2>/dev/null; done
+	XI_NODES=()
+}
+
+# ---------------------------------------------------------------- xfrmgw --
+# xi_gw_conf NODE: the xfrmgw configuration of a gateway-kind node
+xi_gw_conf() {
+	local node=$1 d=$XI_RUN/$1 wan lan wanip lanip lanpfx peerlan peer
+	mkdir -p "$d"
+	if [ "$node" = east ]; then
+		wan=e-wan lan=e-lan wanip=192.0.2.1/24 lanip=10.1.0.1/24 peerlan=10.2.0.0/24 peer=192.0.2.2
+	else
+		wan=w-wan lan=w-lan wanip=192.0.2.2/24 lanip=10.2.0.1/24 peerlan=10.1.0.0/24 peer=192.0.2.1
+	fi
+	[ "$XI_VARIANT" = nat ] && [ "$node" = east ] && peer=192.0.2.254
+	sed -e "s|@WAN@|$wan|g" -e "s|@LAN@|$lan|g" -e "s|@WANIP@|$wanip|g" \
+	    -e "s|@LANIP@|$lanip|g" -e "s|@PEERLAN@|$peerlan|g" -e "s|@PEER@|$peer|g" \
+	    "$XI_DIR/conf/xfrmgw.conf.in" > "$d/xfrmgw.conf"
+}
+
+# xi_gw_start NODE gateway|kernel: xfrmgw in NODE's namespace
+xi_gw_start() {
+	local node=$1 kind=$2 d=$XI_RUN/$1 cfg=()
+	mkdir -p "$d"
+	rm -f "$d/xfrm.sock"
+	if [ "$kind" = gateway ]; then
+		xi_gw_conf "$node"
+		cfg=(--config "$d/xfrmgw.conf")
+	fi
+	xi_spawn "$node" xfrmgw "$d/xfrmgw.log" timeout "${XI_GW_TIMEOUT:-600}" "$XI_GW" \
+		--no-huge --in-memory -m 256 --no-pci -l 0 --file-prefix "$XI_PREFIX-$node" \
+		--log-level 'lib.*:warning' ${XI_GW_TELEMETRY:---no-telemetry} \
+		-- "${cfg[@]}" --ctl "$d/xfrm.sock"
+	if ! xi_wait 20 test -S "$d/xfrm.sock"; then
+		echo "xfrmgw on $node did not open its control socket:" >&2
+		sed 's/^/  /' "$d/xfrmgw.log" >&2
+		return 1
+	fi
+	[ "$kind" = gateway ] || return 0
+	# The packet path creates the TAP and gives it the port's address.
+	if ! xi_wait 20 sh -c "ip -n $(xi_ns "$node") -4 addr show dev xgw-wan 2>/dev/null | grep -q inet"; then
+		echo "xfrmgw on $node runs but has no TAP xgw-wan carrying its WAN address:" >&2
+		echo "  the packet path (ports, TAP exception path) is not running in this build of" >&2
+		echo "  $XI_GW (is dataplane/gw wired into dataplane/main.c?)." >&2
+		sed 's/^/  xfrmgw: /' "$d/xfrmgw.log" >&2
+		return 1
+	fi
+	return 0
+}
+
+xi_gw_ctl() { local n=$1; shift; timeout 20 "$XI_CTL" --ctl "$XI_RUN/$n/xfrm.sock" "$@"; }
+xi_gw_ip() { local n=$1; shift; timeout 20 "$XI_EXEC" --ctl "$XI_RUN/$n/xfrm.sock" ip "$@"; }
+
+# ---------------------------------------------------------------- charon --
+# xi_charon_conf NODE KIND key=value...: strongswan.conf and swanctl.conf.
+# KIND: libipsec (kernel-libipsec) or shim (kernel-netlink through xfrmgw-exec).
+# Keys (defaults in brackets): esp [aes128gcm16], ah [] (AH instead of ESP),
+#   mode [tunnel], local/remote (IKE addresses), local_ts/remote_ts,
+#   rekey_time [1h], life_time, ike_rekey [4h], dpd [0s], encap [no],
+#   start [none], retrans [2.0]
+xi_charon_conf() {
+	local node=$1 kind=$2 d=$XI_RUN/$1 k v
+	shift 2
+	mkdir -p "$d"
+	declare -A c=(
+		[esp]=aes128gcm16 [ah]="" [mode]=tunnel [rekey_time]=1h [life_time]=""
+		[ike_rekey]=4h [dpd]=0s [encap]=no [start]=none [retrans]=2.0
+		[dpd_action]=clear [close_action]=none [ike]=aes128-sha256-modp2048 [mobike]=no [rekey_packets]=0 [keepalive]=20s
+	)
+	if [ "$node" = east ]; then
+		c[local]=192.0.2.1 c[remote]=192.0.2.2 c[local_ts]=10.1.0.0/24 c[remote_ts]=10.2.0.0/24
+		c[id]=east c[peer_id]=west
+	else
+		c[local]=192.0.2.2 c[remote]=192.0.2.1 c[local_ts]=10.2.0.0/24 c[remote_ts]=10.1.0.0/24
+		c[id]=west c[peer_id]=east
+	fi
+	if [ "${XI_VARIANT:-plain}" = nat ]; then
+		[ "$node" = east ] && c[remote]=%any
+		[ "$node" = west ] && c[local]=172.16.0.2
+	fi
+	for kv in "$@"; do c[${kv%%=*}]=${kv#*=}; done
+	local plugins="random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 kdf drbg vici socket-default"
+	local extra routes=no
+	if [ "$kind" = libipsec ]; then
+		plugins="$plugins kernel-libipsec kernel-netlink"
+		routes=yes	# kernel-libipsec routes the traffic selectors to its TUN device
+	else
+		plugins="$plugins kernel-netlink"
+	fi
+	sed -e "s|@PLUGINS@|$plugins|g" -e "s|@RUN@|$d|g" -e "s|@ROUTES@|$routes|g" \
+	    -e "s|@RETRANS@|${c[retrans]}|g" -e "s|@KEEPALIVE@|${c[keepalive]}|g" \
+	    "$XI_DIR/conf/strongswan.conf.in" > "$d/strongswan.conf"
+	local props="esp_proposals = ${c[esp]}"
+	[ -n "${c[ah]}" ] && props="ah_proposals = ${c[ah]}"
+	local life=""
+	[ -n "${c[life_time]}" ] && life="life_time = ${c[life_time]}"
+	sed -e "s|@LOCAL@|${c[local]}|g" -e "s|@REMOTE@|${c[remote]}|g" \
+	    -e "s|@ID@|${c[id]}|g" -e "s|@PEER_ID@|${c[peer_id]}|g" \
+	    -e "s|@LOCAL_TS@|${c[local_ts]}|g" -e "s|@REMOTE_TS@|${c[remote_ts]}|g" \
+	    -e "s|@PROPOSALS@|$props|g" -e "s|@MODE@|${c[mode]}|g" \
+	    -e "s|@REKEY@|${c[rekey_time]}|g" -e "s|@REKEY_PACKETS@|${c[rekey_packets]}|g" -e "s|@LIFE@|$life|g" \
+	    -e "s|@IKE_REKEY@|${c[ike_rekey]}|g" -e "s|@DPD@|${c[dpd]}|g" \
+	    -e "s|@DPD_ACTION@|${c[dpd_action]}|g" -e "s|@CLOSE_ACTION@|${c[close_action]}|g" \
+	    -e "s|@ENCAP@|${c[encap]}|g" -e "s|@START@|${c[start]}|g" \
+	    -e "s|@IKE@|${c[ike]}|g" -e "s|@MOBIKE@|${c[mobike]}|g" -e "s|@PSK@|$XI_PSK|g" \
+	    "$XI_DIR/conf/swanctl.conf.in" > "$d/swanctl.conf"
+	echo "$kind" > "$d/charon.kind"
+}
+
+# xi_charon_start NODE: start charon (configured by xi_charon_conf) and load the connection
+xi_charon_start() {
+	local node=$1 d=$XI_RUN/$1 kind wrap=""
+	kind=$(cat "$d/charon.kind")
+	[ "$kind" = shim ] && wrap="'$XI_EXEC' --ctl '$d/xfrm.sock'"
+	rm -f "$d/charon.vici" "$d/charon.log"
+	# ip netns exec already unshares the mount namespace: a private tmpfs on
+	# /run hides the other instances' charon.pid and sockets.
+	xi_spawn "$node" charon "$d/charon.out" env STRONGSWAN_CONF="$d/strongswan.conf" \
+		timeout "${XI_CHARON_TIMEOUT:-600}" unshare -m --propagation private sh -c \
+		"mount -t tmpfs none /run && exec $wrap $XI_CHARON"
+	echo "$XI_LASTPID" > "$d/charon.pid"
+	if ! xi_wait 20 test -S "$d/charon.vici"; then
+		echo "charon on $node did not start:" >&2
+		sed 's/^/  /' "$d/charon.out" >&2
+		return 1
+	fi
+	xi_swanctl "$node" --load-all --file "$d/swanctl.conf" >"$d/load.out" 2>&1 || {
+		echo "swanctl --load-all on $node failed:" >&2
+		sed 's/^/  /' "$d/load.out" >&2
+		return 1
+	}
+}
+
+xi_charon_stop() { xi_stop "$1:charon"; }
+
+xi_swanctl() {
+	local node=$1
+	shift
+	timeout 30 swanctl "$@" --uri "unix://$XI_RUN/$node/charon.vici"
+}
+
+# xi_initiate NODE [CHILD]: bring the CHILD_SA up (IKE_SA too), bounded
+xi_initiate() {
+	xi_swanctl "$1" --initiate --child "${2:-net}" --timeout 20 > "$XI_RUN/$1/initiate.out" 2>&1 || {
+		echo "swanctl --initiate on $1 failed:"
+		tail -n 25 "$XI_RUN/$1/initiate.out"
+		return 1
+	}
+}
+
+# xi_sa_field NODE FIELD: the first CHILD_SA's FIELD (vici name: bytes-in,
+# packets-out, spi-in, state, encap, esn...) from swanctl --list-sas --raw
+xi_sa_field() {
+	xi_swanctl "$1" --list-sas --raw 2>/dev/null \
+		| sed -n "s/.*child-sas {[^{]*{\(.*\)/\1/p" | grep -o " $2=[^ ]*" | head -1 | cut -d= -f2
+}
+
+# xi_child_installed NODE: a CHILD_SA in state INSTALLED
+xi_child_installed() {
+	xi_swanctl "$1" --list-sas --raw 2>/dev/null | grep -q "child-sas {.*state=INSTALLED"
+}
+
+xi_counters() {	# xi_counters NODE: "in BYTES/PACKETS out BYTES/PACKETS" of its CHILD_SA
+	local raw
+	raw=$(xi_swanctl "$1" --list-sas --raw 2>/dev/null | sed -n 's/.*child-sas {//p')
+	echo "in $(echo "$raw" | grep -o ' bytes-in=[0-9]*' | head -1 | cut -d= -f2)/$(echo "$raw" \
+		| grep -o ' packets-in=[0-9]*' | head -1 | cut -d= -f2)" \
+	     "out $(echo "$raw" | grep -o ' bytes-out=[0-9]*' | head -1 | cut -d= -f2)/$(echo "$raw" \
+		| grep -o ' packets-out=[0-9]*' | head -1 | cut -d= -f2)"
+}
+
+# ------------------------------------------------------------- traffic --
+xi_traffic() { local n=$1; shift; xi_in "$n" timeout 120 "$XI_PY" "$XI_DIR/traffic.py" "$@"; }
+
+# xi_bg NODE NAME COMMAND...: a background helper we own (killed at cleanup);
+# its PID is in XI_BG_NAME and its output in $XI_RUN/NAME.out
+xi_bg() {
+	local node=$1 name=$2
+	shift 2
+	xi_spawn "$node" "$name" "$XI_RUN/$name.out" timeout 300 "$@"
+	eval "XI_BG_$name=$XI_LASTPID"
+}
+
+# ------------------------------------------------------------- processes --
+# xi_spawn NODE TAG LOG COMMAND...: COMMAND in NODE's namespace, in the
+# background (ip netns exec execs it: $! is the command itself)
+xi_spawn() {
+	local node=$1 tag=$2 log=$3
+	shift 3
+	ip netns exec "$(xi_ns "$node")" "$@" > "$log" 2>&1 &
+	XI_LASTPID=$!
+	XI_PIDS+=("$node:$tag:$XI_LASTPID")
+}
+
+# xi_kill PID: SIGTERM, then SIGKILL (to it and its children) after 5 s
+xi_kill() {
+	local pid=$1 i
+	kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		pkill -KILL -P "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# xi_stop NODE:TAG: stop what was started under that name (newest first)
+xi_stop() {
+	local i e keep=()
+	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
+		e=${XI_PIDS[$i]}
+		[ "${e%:*}" = "$1" ] && xi_kill "${e##*:}"
+	done
+	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1" ] || keep+=("$e"); done
+	XI_PIDS=("${keep[@]}")
+}
+
+# ------------------------------------------------------------- cleanup --
+xi_cleanup() {
+	local i e rc=$?
+	trap - EXIT INT TERM
+	# newest first: charon before the xfrmgw it talks to
+	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
+		e=${XI_PIDS[$i]}
+		xi_kill "${e##*:}"
+	done
+	XI_PIDS=()
+	xi_topology_destroy
+	if [ -n "${XI_KEEP:-}" ] || { [ "${XI_KEEP_ON_FAIL:-}" = 1 ] && [ "$rc" != 0 ]; }; then
+		echo "logs kept in $XI_RUN"
+	elif [ -n "${XI_RUN_OWNED:-}" ]; then
+		rm -rf "$XI_RUN"
+	fi
+	return $rc
+}
+
+# xi_setup: run directory and traps; call once at the top of a script
+xi_setup() {
+	if [ -z "${XI_RUN:-}" ]; then
+		XI_RUN=$(mktemp -d /tmp/xfrmgw-interop.XXXXXX)
+		XI_RUN_OWNED=1
+	fi
+	mkdir -p "$XI_RUN"
+	trap 'xi_cleanup' EXIT
+	trap 'echo "interrupted: cleaning up"; exit 130' INT TERM
+}
+
+# xi_dump_logs NODE...: the end of every log of the nodes (on failure)
+xi_dump_logs() {
+	local n f
+	for n in "$@"; do
+		for f in "$XI_RUN/$n"/charon.log "$XI_RUN/$n"/charon.out "$XI_RUN/$n"/xfrmgw.log; do
+			[ -s "$f" ] || continue
+			echo "---- $n: ${f##*/} (last 30 lines)"
+			tail -n 30 "$f"
+		done
+	done
+}
