@@ -110,8 +110,8 @@ ratio() { "$XI_PY" -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pr
 printf '%-8s %14s %14s %8s\n' proto "xfrmgw Mbit/s" "libipsec Mbit/s" ratio
 for p in TCP UDP; do
 	x=$(eval echo "\$${p}_xfrmgw") l=$(eval echo "\$${p}_libipsec")
-	printf '%-8s %14.1f %14.1f %8s\n' "$p" "$(echo "$x / 1000000" | bc -l)" \
-		"$(echo "$l / 1000000" | bc -l)" "$(ratio "$x" "$l")"
+	printf '%-8s %14.1f %14.1f %8s\n' "$p" "$((x / 1000))e-3" "$((l / 1000))e-3" \
+		"$(ratio "$x" "$l")"
 done
 if [ -n "$OUT" ]; then
 	cat > "$OUT" <<EOF
