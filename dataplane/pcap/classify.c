@@ -14,7 +14,6 @@
 
 #include <rte_mbuf.h>
 
-#include "dataplane/gw/ipsec_flow.h"
 #include "dataplane/pcap/pcap_mode.h"
 #include "esp/esp.h"
 #include "sa/sad.h"
@@ -28,7 +27,8 @@
 struct l3 {
 	uint16_t family;
 	uint8_t proto;		/* upper-layer protocol */
-	bool fragment;		/* a fragment: no transport header to look at */
+	bool fragment;		/* a fragment: not a whole ESP/AH packet */
+	bool later_fragment;	/* offset > 0: no transport header at all */
 	uint32_t l4;		/* offset of the upper-layer header */
 	xfrm_address_t daddr;
 };
@@ -57,6 +57,7 @@ static int walk_ext6(const struct rte_mbuf *m, struct l3 *h)
 			h->proto = e[0];
 			h->l4 += 8;
 			h->fragment = true;
+			h->later_fragment = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
 			return 0;
 		default:
 			return 0;
@@ -78,6 +79,7 @@ static int parse_l3(const struct rte_mbuf *m, struct l3 *h)
 		h->proto = ip[9];
 		h->l4 = (ip[0] & 0xfu) * 4u;
 		h->fragment = ((ip[6] << 8 | ip[7]) & 0x3fff) != 0;	/* MF or offset */
+		h->later_fragment = ((ip[6] << 8 | ip[7]) & 0x1fff) != 0;
 		memcpy(&h->daddr.a4, ip + 16, 4);
 		return h->l4 >= 20 ? 0 : -1;
 	}
@@ -89,6 +91,49 @@ static int parse_l3(const struct rte_mbuf *m, struct l3 *h)
 	h->l4 = IPV6_HLEN;
 	memcpy(h->daddr.a6, ip + 24, 16);
 	return walk_ext6(m, h);
+}
+
+/*
+ * The SPD's view of a packet (the gateway's gw_flow_of), read with
+ * rte_pktmbuf_read() so that headers split across segments are fine.
+ */
+void xpc_flow_of(const struct rte_mbuf *m, struct spd_flow *f)
+{
+	uint8_t buf[16];
+	const uint8_t *l4, *src;
+	struct l3 h;
+
+	memset(f, 0, sizeof(*f));
+	if (parse_l3(m, &h))
+		return;
+	f->family = h.family;
+	f->daddr = h.daddr;
+	f->proto = h.proto;
+	src = rte_pktmbuf_read(m, h.family == AF_INET ? 12 : 8, sa_addr_len(h.family), buf);
+	if (src)
+		memcpy(&f->saddr, src, sa_addr_len(h.family));
+	if (h.later_fragment)
+		return;	/* ports are in the first fragment only */
+	switch (h.proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		l4 = rte_pktmbuf_read(m, h.l4, 4, buf);
+		if (l4) {
+			memcpy(&f->sport, l4, 2);
+			memcpy(&f->dport, l4 + 2, 2);
+		}
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* XFRM carries ICMP type and code in the port fields */
+		l4 = rte_pktmbuf_read(m, h.l4, 2, buf);
+		if (l4) {
+			f->sport = htons(l4[0]);
+			f->dport = htons(l4[1]);
+		}
+		break;
+	}
 }
 
 /* Is (daddr, dport) where one of our SAs receives ESP in UDP? */
@@ -258,7 +303,7 @@ static void classify_outbound(struct xpc_ctx *x, struct xpc_pkt *p)
 	struct xfrm_policy *pol;
 	struct spd_flow f;
 
-	gw_flow_of(p->m, &f);
+	xpc_flow_of(p->m, &f);
 	pol = spd_lookup(x->db->spd, XFRM_POLICY_OUT, &f);
 	if (!pol) {
 		xpc_pass(x, p, XPC_PASS_NO_POLICY);

@@ -7,7 +7,6 @@
  */
 #include <rte_mbuf.h>
 
-#include "dataplane/gw/ipsec_flow.h"
 #include "dataplane/pcap/pcap_mode.h"
 #include "sa/sa.h"
 #include "sa/spd.h"
@@ -32,7 +31,7 @@ static bool selector_ok(const struct xfrm_sa *sa, const struct rte_mbuf *m)
 
 	if (!sa->sel.family)
 		return true;
-	gw_flow_of(m, &f);
+	xpc_flow_of(m, &f);
 	return f.family != sa->sel.family || spd_selector_match(&sa->sel, &f);
 }
 

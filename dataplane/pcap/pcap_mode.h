@@ -200,6 +200,9 @@ struct xpc_ctx {
  */
 void xpc_classify(struct xpc_ctx *x, struct xpc_pkt *p, bool decapsulated);
 
+/* Addresses, protocol, ports (ICMP type/code) as XFRM selectors see them. */
+void xpc_flow_of(const struct rte_mbuf *m, struct spd_flow *f);
+
 void xpc_drop(struct xpc_ctx *x, struct xpc_pkt *p, enum xpc_drop why);
 void xpc_pass(struct xpc_ctx *x, struct xpc_pkt *p, enum xpc_pass why);
 
