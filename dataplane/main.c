@@ -71,6 +71,31 @@ static int parse_args(int argc, char **argv, struct xgw_args *a)
 	return 0;
 }
 
+/*
+ * "crypto disable" adds driver modules to XFRMGW_CRYPTO_DISABLE (read by
+ * crypto_init); "crypto prefer" picks each SA's driver (sa_crypto.h).
+ */
+static void crypto_apply_config(const struct xgw_config *cfg)
+{
+	static const enum sa_crypto_pref pref[] = {
+		[XGW_CRYPTO_PRIORITY] = SA_CRYPTO_PREF_PRIORITY,
+		[XGW_CRYPTO_FASTEST] = SA_CRYPTO_PREF_FASTEST,
+		[XGW_CRYPTO_HARDWARE] = SA_CRYPTO_PREF_HARDWARE,
+		[XGW_CRYPTO_SOFTWARE] = SA_CRYPTO_PREF_SOFTWARE,
+	};
+	const char *env = getenv("XFRMGW_CRYPTO_DISABLE");
+	char list[1024];
+	size_t n = (size_t)snprintf(list, sizeof(list), "%s", env ? env : "");
+
+	for (unsigned int i = 0; i < cfg->nb_disable && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? "," : "",
+				      cfg->disable[i]);
+	if (cfg->nb_disable)
+		setenv("XFRMGW_CRYPTO_DISABLE", list, 1);
+	if ((unsigned int)cfg->crypto_pref < sizeof(pref) / sizeof(pref[0]))
+		sa_crypto_set_pref(pref[cfg->crypto_pref]);
+}
+
 int main(int argc, char **argv)
 {
 	static struct xgw_config cfg;
@@ -105,6 +130,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xfrmgw: %s\n", msg);
 		goto out_eal;
 	}
+	crypto_apply_config(&cfg);
 	if (crypto_init()) {
 		fprintf(stderr, "xfrmgw: crypto API initialisation failed\n");
 		goto out_config;

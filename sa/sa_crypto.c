@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "cryptoapi/algapi.h"
@@ -117,6 +118,14 @@ int sa_crypto_name(const struct xfrm_sa *sa, char *name, size_t len,
 	case IPPROTO_ESP:
 		return esp_name(sa, name, len, kind, icv_len, msg);
 	case IPPROTO_AH:
+		/* RFC 4543 4: AH with AES-GMAC, bound as the rfc4543 AEAD. */
+		if (sa->aead && !sa->aalg && !sa->ealg &&
+		    !strcmp(sa->aead->alg_name, "rfc4543(gcm(aes))")) {
+			snprintf(name, len, "%s", sa->aead->alg_name);
+			*kind = SA_CRYPTO_AEAD;
+			*icv_len = sa->aead->alg_icv_len / 8;
+			return 0;
+		}
 		if (!sa->aalg || sa->ealg || sa->aead) {
 			set_msg(msg, "AH needs exactly one authentication algorithm");
 			return -EINVAL;
@@ -137,6 +146,104 @@ int sa_crypto_name(const struct xfrm_sa *sa, char *name, size_t len,
 			name[0] = '\0';
 		return 0;
 	}
+}
+
+/* ---- driver preference ---- */
+
+static enum sa_crypto_pref crypto_pref = SA_CRYPTO_PREF_PRIORITY;
+static bool fallback_warned;
+
+static const char *const pref_names[SA_CRYPTO_PREF_MAX] = {
+	[SA_CRYPTO_PREF_PRIORITY] = "priority",
+	[SA_CRYPTO_PREF_FASTEST] = "fastest",
+	[SA_CRYPTO_PREF_HARDWARE] = "hardware",
+	[SA_CRYPTO_PREF_SOFTWARE] = "software",
+	[SA_CRYPTO_PREF_ASYNC] = "async",
+};
+
+int sa_crypto_set_pref(enum sa_crypto_pref pref)
+{
+	if ((unsigned int)pref >= SA_CRYPTO_PREF_MAX)
+		return -EINVAL;
+	__atomic_store_n(&crypto_pref, pref, __ATOMIC_RELAXED);
+	return 0;
+}
+
+enum sa_crypto_pref sa_crypto_get_pref(void)
+{
+	return __atomic_load_n(&crypto_pref, __ATOMIC_RELAXED);
+}
+
+const char *sa_crypto_pref_name(enum sa_crypto_pref pref)
+{
+	return (unsigned int)pref < SA_CRYPTO_PREF_MAX ? pref_names[pref] : "?";
+}
+
+void sa_crypto_pref_flags(enum sa_crypto_pref pref, uint32_t *type, uint32_t *mask)
+{
+	*type = 0;
+	*mask = 0;
+	switch (pref) {
+	case SA_CRYPTO_PREF_FASTEST:
+		*type = CRYPTO_SELECT_FASTEST;
+		break;
+	case SA_CRYPTO_PREF_HARDWARE:
+		*type = CRYPTO_ALG_HARDWARE;
+		*mask = CRYPTO_ALG_HARDWARE;
+		break;
+	case SA_CRYPTO_PREF_SOFTWARE:
+		*mask = CRYPTO_ALG_HARDWARE;
+		break;
+	case SA_CRYPTO_PREF_ASYNC:
+		*type = CRYPTO_ALG_ASYNC;
+		*mask = CRYPTO_ALG_ASYNC;
+		break;
+	default:
+		break;
+	}
+}
+
+const char *sa_crypto_driver(const struct sa_crypto *c)
+{
+	if (c && c->aead)
+		return crypto_tfm_alg_driver_name(&c->aead->base);
+	if (c && c->shash)
+		return crypto_tfm_alg_driver_name(&c->shash->base);
+	return "";
+}
+
+static int alloc_one(struct sa_crypto *c, uint32_t type, uint32_t mask)
+{
+	if (c->kind == SA_CRYPTO_AH)
+		return crypto_alloc_shash(&c->shash, c->name, type, mask);
+	return crypto_alloc_aead(&c->aead, c->name, type, mask);
+}
+
+/*
+ * Allocate c->name under the process-wide preference; when no driver of
+ * the preferred kind exists, take the priority choice (see sa_crypto.h).
+ */
+static int alloc_preferred(struct sa_crypto *c, const struct xfrm_sa *sa)
+{
+	enum sa_crypto_pref pref = sa_crypto_get_pref();
+	uint32_t type, mask;
+	int rc;
+
+	sa_crypto_pref_flags(pref, &type, &mask);
+	rc = alloc_one(c, type, mask);
+	if ((rc == -ENOENT || rc == -ELIBBAD) && (type || mask)) {
+		rc = alloc_one(c, 0, 0);
+		c->fell_back = rc == 0;
+		if (c->fell_back && !__atomic_exchange_n(&fallback_warned, true, __ATOMIC_RELAXED))
+			crypto_log(CRYPTO_LOG_WARNING,
+				   "crypto prefer %s: no such driver for %s, using %s (logged once)",
+				   pref_names[pref], c->name, sa_crypto_driver(c));
+	}
+	if (rc == 0)
+		crypto_log(CRYPTO_LOG_INFO, "SA spi 0x%08x: %s by driver %s (prefer %s%s)",
+			   ntohl(sa->id.spi), c->name, sa_crypto_driver(c), pref_names[pref],
+			   c->fell_back ? ", fell back" : "");
+	return rc;
 }
 
 static int no_such_alg(int rc, const char *what, const char *name, char *msg, size_t msglen)
@@ -180,7 +287,7 @@ static int bind_esp(struct sa_crypto *c, const struct xfrm_sa *sa, unsigned int 
 	unsigned int bs;
 	int rc;
 
-	rc = crypto_alloc_aead(&c->aead, c->name, 0, 0);
+	rc = alloc_preferred(c, sa);
 	if (rc)
 		return no_such_alg(rc, "aead", c->name, msg, msglen);
 	if (c->kind == SA_CRYPTO_AEAD)
@@ -213,7 +320,7 @@ static int bind_ah(struct sa_crypto *c, const struct xfrm_sa *sa, unsigned int i
 	unsigned int klen = KEY_BYTES(sa->aalg->alg_key_len);
 	int rc;
 
-	rc = crypto_alloc_shash(&c->shash, c->name, 0, 0);
+	rc = alloc_preferred(c, sa);
 	if (rc)
 		return no_such_alg(rc, "shash", c->name, msg, msglen);
 	if (klen) {

@@ -79,8 +79,48 @@ struct sa_crypto {
 	uint16_t icv_len;		/* ICV bytes on the wire */
 	uint16_t iv_len;		/* explicit IV bytes on the wire */
 	uint16_t block_size;		/* ESP payload alignment (RFC 4303 2.4), >= 4 */
+	bool fell_back;			/* the preferred kind had no driver (sa_crypto_set_pref) */
 	char name[CRYPTO_MAX_ALG_NAME];	/* what was allocated */
 };
+
+/*
+ * Which driver an SA's transform comes from, process-wide (the gateway's
+ * "crypto prefer" setting). The XFRM algorithm always decides the generic
+ * name; the preference only chooses among the drivers that implement it:
+ *  PRIORITY  highest cra_priority, the registry's order (default)
+ *  FASTEST   highest throughput measured at registration (CRYPTO_SELECT_FASTEST)
+ *  HARDWARE  drivers flagged CRYPTO_ALG_HARDWARE (type = mask = HARDWARE)
+ *  SOFTWARE  drivers without it (mask = HARDWARE)
+ *  ASYNC     asynchronous drivers (CRYPTO_ALG_ASYNC: DPDK cryptodev lookaside)
+ * Fallback rule: a preference is a preference. When no tested driver of the
+ * preferred kind implements the algorithm, the SA gets the PRIORITY choice
+ * instead of being refused, sa_crypto.fell_back is set, and the first such
+ * fallback is logged as a warning. Every binding is logged at INFO level with
+ * the driver it got (crypto_set_log decides where INFO goes).
+ * Transforms already bound keep their driver; the setting applies to SAs
+ * bound after the call. Not for use concurrently with sa_crypto_bind().
+ */
+enum sa_crypto_pref {
+	SA_CRYPTO_PREF_PRIORITY = 0,
+	SA_CRYPTO_PREF_FASTEST,
+	SA_CRYPTO_PREF_HARDWARE,
+	SA_CRYPTO_PREF_SOFTWARE,
+	SA_CRYPTO_PREF_ASYNC,
+	SA_CRYPTO_PREF_MAX
+};
+
+/* 0, or -EINVAL for a value outside the enum. */
+int sa_crypto_set_pref(enum sa_crypto_pref pref);
+enum sa_crypto_pref sa_crypto_get_pref(void);
+
+/* "priority", "fastest", "hardware", "software", "async"; "?" otherwise. */
+const char *sa_crypto_pref_name(enum sa_crypto_pref pref);
+
+/* The type/mask pair a preference passes to crypto_alloc_aead/_shash. */
+void sa_crypto_pref_flags(enum sa_crypto_pref pref, uint32_t *type, uint32_t *mask);
+
+/* Driver name of the bound transform ("rfc4106-gcm-aes-ipsecmb"), "" if none. */
+const char *sa_crypto_driver(const struct sa_crypto *c);
 
 /*
  * The crypto API name the SA needs, without allocating: ESP -> the AEAD
