@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 
+#include "ah/ah.h"
 #include "dataplane/xform.h"
 #include "esp/esp.h"
 #include "sa/sa.h"
@@ -13,8 +14,7 @@ int xgw_xform_init(struct xfrm_sa *sa, const char **why)
 	case IPPROTO_ESP:
 		return esp_sa_init_msg(sa, why);
 	case IPPROTO_AH:
-		*why = "AH packet processing is not available in this build";
-		return -EPROTONOSUPPORT;
+		return ah_sa_init_msg(sa, why);
 	default:
 		*why = "only ESP and AH SAs carry packets";
 		return -EPROTONOSUPPORT;

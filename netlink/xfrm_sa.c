@@ -75,9 +75,20 @@ static int verify_proto(const struct xfrm_usersa_info *p, const struct nlattr **
 
 	switch (p->id.proto) {
 	case IPPROTO_AH:
-		if (!auth)
+		/*
+		 * RFC 4543 4: AES-GMAC as AH's integrity algorithm, given as the
+		 * rfc4543 AEAD alone. An extension: Linux has no AH-GMAC.
+		 */
+		if (!auth && tb[XFRMA_ALG_AEAD] && !tb[XFRMA_ALG_CRYPT] && !tb[XFRMA_ALG_COMP]) {
+			const struct xfrm_algo_aead *g =
+				XFRMA_GET(tb, XFRMA_ALG_AEAD, struct xfrm_algo_aead);
+
+			if (!g || strncmp(g->alg_name, "rfc4543(gcm(aes))", sizeof(g->alg_name)))
+				return fail(ext, tb[XFRMA_ALG_AEAD], -EINVAL,
+					    "AH takes an AEAD only for AES-GMAC (rfc4543(gcm(aes)))");
+		} else if (!auth) {
 			return fail(ext, NULL, -EINVAL, "AH needs XFRMA_ALG_AUTH or XFRMA_ALG_AUTH_TRUNC");
-		if (tb[XFRMA_ALG_AEAD] || tb[XFRMA_ALG_CRYPT] || tb[XFRMA_ALG_COMP])
+		} else if (tb[XFRMA_ALG_AEAD] || tb[XFRMA_ALG_CRYPT] || tb[XFRMA_ALG_COMP])
 			return fail(ext, tb[XFRMA_ALG_AEAD] ?: tb[XFRMA_ALG_CRYPT] ?: tb[XFRMA_ALG_COMP],
 				    -EINVAL, "AH takes an authentication algorithm only");
 		if (tb[XFRMA_TFCPAD])
