@@ -74,6 +74,10 @@ xi_summary() {
 	[ "$XI_FAILS" = 0 ]
 }
 
+# xi_true 'SHELL CODE': evaluate in this shell (functions and the caller's
+# locals visible): for compound conditions given to xi_check and xi_wait
+xi_true() { eval "$1"; }
+
 # xi_wait SECONDS COMMAND...: poll COMMAND every 0.2 s
 xi_wait() {
 	local end=$((SECONDS + $1))
@@ -234,18 +238,21 @@ xi_gw_ip() { local n=$1; shift; timeout 20 "$XI_EXEC" --ctl "$XI_RUN/$n/xfrm.soc
 # ---------------------------------------------------------------- charon --
 # xi_charon_conf NODE KIND key=value...: strongswan.conf and swanctl.conf.
 # KIND: libipsec (kernel-libipsec) or shim (kernel-netlink through xfrmgw-exec).
-# Keys (defaults in brackets): esp [aes128gcm16], ah [] (AH instead of ESP),
-#   mode [tunnel], local/remote (IKE addresses), local_ts/remote_ts,
-#   rekey_time [1h], life_time, ike_rekey [4h], dpd [0s], encap [no],
-#   start [none], retrans [2.0]
+# Every @key@ in conf/*.in is filled from this table (defaults below);
+# key=value arguments override it. Notable keys: esp, ah (AH instead of
+# ESP), mode, local/remote (IKE addresses), local_ts/remote_ts, rekey_time,
+# life_time, rand_time, rekey_packets, life_packets, rand_packets, ike_rekey, ike_rand, ike_over,
+# dpd, dpd_action, keyingtries, encap, mobike, retrans, keepalive.
 xi_charon_conf() {
-	local node=$1 kind=$2 d=$XI_RUN/$1 k v
+	local node=$1 kind=$2 d=$XI_RUN/$1 kv k txt
 	shift 2
 	mkdir -p "$d"
 	declare -A c=(
-		[esp]=aes128gcm16 [ah]="" [mode]=tunnel [rekey_time]=1h [life_time]=""
-		[ike_rekey]=4h [dpd]=0s [encap]=no [start]=none [retrans]=2.0
-		[dpd_action]=clear [close_action]=none [ike]=aes128-sha256-modp2048 [mobike]=no [rekey_packets]=0 [keepalive]=20s
+		[esp]=aes128gcm16 [ah]="" [mode]=tunnel [rekey_time]=1h [life_time]=0
+		[rand_time]=0 [rekey_packets]=0 [life_packets]=0 [rand_packets]=0
+		[ike]=aes128-sha256-modp2048 [ike_rekey]=4h [ike_rand]=0 [ike_over]=1h [mobike]=no
+		[dpd]=0s [dpd_action]=clear [close_action]=none [keyingtries]=1
+		[encap]=no [start]=none [retrans]=2.0 [keepalive]=20s [psk]=$XI_PSK
 	)
 	if [ "$node" = east ]; then
 		c[local]=192.0.2.1 c[remote]=192.0.2.2 c[local_ts]=10.1.0.0/24 c[remote_ts]=10.2.0.0/24
@@ -259,32 +266,34 @@ xi_charon_conf() {
 		[ "$node" = west ] && c[local]=172.16.0.2
 	fi
 	for kv in "$@"; do c[${kv%%=*}]=${kv#*=}; done
-	local plugins="random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 kdf drbg vici socket-default"
-	local extra routes=no
+	c[plugins]="random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 kdf drbg vici socket-default"
 	if [ "$kind" = libipsec ]; then
-		plugins="$plugins kernel-libipsec kernel-netlink"
-		routes=yes	# kernel-libipsec routes the traffic selectors to its TUN device
+		c[plugins]="${c[plugins]} kernel-libipsec kernel-netlink"
+		c[routes]=yes	# kernel-libipsec routes the remote subnet to its TUN device
 	else
-		plugins="$plugins kernel-netlink"
+		c[plugins]="${c[plugins]} kernel-netlink"
+		c[routes]=no	# xfrmgw's SPD steers the traffic
 	fi
-	sed -e "s|@PLUGINS@|$plugins|g" -e "s|@RUN@|$d|g" -e "s|@ROUTES@|$routes|g" \
-	    -e "s|@RETRANS@|${c[retrans]}|g" -e "s|@KEEPALIVE@|${c[keepalive]}|g" \
-	    "$XI_DIR/conf/strongswan.conf.in" > "$d/strongswan.conf"
-	local props="esp_proposals = ${c[esp]}"
-	[ -n "${c[ah]}" ] && props="ah_proposals = ${c[ah]}"
-	local life=""
-	[ -n "${c[life_time]}" ] && life="life_time = ${c[life_time]}"
-	sed -e "s|@LOCAL@|${c[local]}|g" -e "s|@REMOTE@|${c[remote]}|g" \
-	    -e "s|@ID@|${c[id]}|g" -e "s|@PEER_ID@|${c[peer_id]}|g" \
-	    -e "s|@LOCAL_TS@|${c[local_ts]}|g" -e "s|@REMOTE_TS@|${c[remote_ts]}|g" \
-	    -e "s|@PROPOSALS@|$props|g" -e "s|@MODE@|${c[mode]}|g" \
-	    -e "s|@REKEY@|${c[rekey_time]}|g" -e "s|@REKEY_PACKETS@|${c[rekey_packets]}|g" -e "s|@LIFE@|$life|g" \
-	    -e "s|@IKE_REKEY@|${c[ike_rekey]}|g" -e "s|@DPD@|${c[dpd]}|g" \
-	    -e "s|@DPD_ACTION@|${c[dpd_action]}|g" -e "s|@CLOSE_ACTION@|${c[close_action]}|g" \
-	    -e "s|@ENCAP@|${c[encap]}|g" -e "s|@START@|${c[start]}|g" \
-	    -e "s|@IKE@|${c[ike]}|g" -e "s|@MOBIKE@|${c[mobike]}|g" -e "s|@PSK@|$XI_PSK|g" \
-	    "$XI_DIR/conf/swanctl.conf.in" > "$d/swanctl.conf"
+	c[run]=$d
+	c[proposals]="esp_proposals = ${c[esp]}"
+	[ -n "${c[ah]}" ] && c[proposals]="ah_proposals = ${c[ah]}"
+	for f in strongswan swanctl; do
+		txt=$(cat "$XI_DIR/conf/$f.conf.in")
+		for k in "${!c[@]}"; do txt=${txt//@$k@/${c[$k]}}; done
+		if [[ $txt =~ @[a-z_]+@ ]]; then
+			echo "xi_charon_conf: $f.conf.in: no value for ${BASH_REMATCH[0]}" >&2
+			return 1
+		fi
+		printf '%s\n' "$txt" > "$d/$f.conf"
+	done
 	echo "$kind" > "$d/charon.kind"
+}
+
+# xi_charon_reload NODE KIND key=value...: rewrite swanctl.conf and load it
+xi_charon_reload() {
+	xi_charon_conf "$@" || return 1
+	xi_swanctl "$1" --load-all --clear --file "$XI_RUN/$1/swanctl.conf" > "$XI_RUN/$1/load.out" 2>&1 \
+		|| { cat "$XI_RUN/$1/load.out"; return 1; }
 }
 
 # xi_charon_start NODE: start charon (configured by xi_charon_conf) and load the connection
@@ -313,10 +322,14 @@ xi_charon_start() {
 
 xi_charon_stop() { xi_stop "$1:charon"; }
 
+# xi_sas NODE: swanctl --list-sas --raw (one line per IKE_SA, vici names)
+xi_sas() { xi_swanctl "$1" --list-sas --raw 2>/dev/null; }
+
 xi_swanctl() {
 	local node=$1
 	shift
-	timeout 30 swanctl "$@" --uri "unix://$XI_RUN/$node/charon.vici"
+	STRONGSWAN_CONF=$XI_DIR/conf/swanctl-client.conf \
+		timeout 30 swanctl "$@" --uri "unix://$XI_RUN/$node/charon.vici"
 }
 
 # xi_initiate NODE [CHILD]: bring the CHILD_SA up (IKE_SA too), bounded
@@ -396,6 +409,22 @@ xi_stop() {
 		[ "${e%:*}" = "$1" ] && xi_kill "${e##*:}"
 	done
 	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1" ] || keep+=("$e"); done
+	XI_PIDS=("${keep[@]}")
+}
+
+# xi_crash NODE:TAG: SIGKILL what was started under that name (a crash: no
+# clean shutdown, no IKE DELETE)
+xi_crash() {
+	local e keep=()
+	for e in "${XI_PIDS[@]}"; do
+		if [ "${e%:*}" = "$1" ]; then
+			pkill -KILL -P "${e##*:}" 2>/dev/null
+			kill -KILL "${e##*:}" 2>/dev/null
+			wait "${e##*:}" 2>/dev/null
+		else
+			keep+=("$e")
+		fi
+	done
 	XI_PIDS=("${keep[@]}")
 }
 
