@@ -11,7 +11,8 @@ DEB_BUILD = meson ninja-build pkg-config gcc libc6-dev \
 	libdpdk-dev dpdk libipsec-mb-dev libssl-dev libmnl-dev libcmocka-dev libpcap-dev
 DEB_TEST  = python3-cryptography-vectors python3-cryptography python3-scapy \
 	iproute2 nftables tcpdump procps psmisc \
-	strongswan-charon strongswan-swanctl libcharon-extra-plugins
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins \
+	iperf3 python3-matplotlib conntrack
 DEB_ALL   = $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all deps build build-asan test test-unit test-asan demo bench clean
@@ -44,10 +45,9 @@ test-unit: build
 demo: build
 	sh tools/demo.sh $(BUILD)
 
+# The standard benchmark set (crypto, data path, end to end), under 10 minutes.
 bench: build
-	@if [ -x $(BUILD)/bench/xfrmgw-bench ]; then \
-		$(BUILD)/bench/xfrmgw-bench crypto; \
-	else echo "xfrmgw-bench is not built yet"; exit 1; fi
+	sh tools/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)
