@@ -46,6 +46,8 @@ enum esp_drop {
 	ESP_DROP_WRONG_SPI,	/* SPI is not this SA's (caller grouped it wrongly) */
 	ESP_DROP_BAD_OUTER,	/* outer header malformed, or not ESP/UDP-ESP */
 	ESP_DROP_NATT_IKE,	/* non-ESP marker on UDP 4500: IKE, for the exception path */
+	ESP_DROP_ECN,		/* CE on the outer header, Not-ECT inner (RFC 6040 4.2) */
+	ESP_DROP_UDP_CSUM,	/* NAT-T UDP checksum wrong, or zero over IPv6 (RFC 8200 8.1) */
 	ESP_DROP_MAX
 };
 
@@ -108,6 +110,52 @@ uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf 
  * reconstructed IP packet (transport).
  */
 uint16_t esp_inbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n);
+
+/*
+ * Tunnel mode headers (RFC 4301 5.1.2, RFC 6040), per SA flag; the kernel's
+ * xfrm4/xfrm6 tunnel mode does the same unless said otherwise:
+ *  outer DSCP   inner DSCP copied; 0 with XFRM_SA_XFLAG_DONT_ENCAP_DSCP
+ *  outer ECN    RFC 6040 4.1 normal mode: inner ECN, CE sent as ECT(0);
+ *               Not-ECT with XFRM_STATE_NOECN (compatibility mode)
+ *  outer DF     inner IPv4 DF copied, set for inner IPv6; clear with
+ *               XFRM_STATE_NOPMTUDISC
+ *  outer TTL    ESP_OUTER_TTL (64: the kernel's default route hop limit);
+ *               the inner TTL is neither copied nor decremented
+ *  flow label   outer IPv6 copies an inner IPv6 flow label, else 0
+ *  decap DSCP   inner kept; outer DSCP copied with XFRM_STATE_DECAP_DSCP
+ *  decap ECN    RFC 6040 4.2 Figure 4 in full: outer CE marks an ECN-capable
+ *               inner CE, outer ECT(1) turns inner ECT(0) into ECT(1), and
+ *               outer CE over a Not-ECT inner drops the packet (ESP_DROP_ECN).
+ *               The kernel only copies CE and forwards the Not-ECT/CE case
+ *               unmarked; RFC 6040 says drop. XFRM_STATE_NOECN: the outer ECN
+ *               is ignored (inner unchanged), as in the kernel.
+ *
+ * TFC dummy packets (RFC 4303 2.6, next header 59) are discarded silently
+ * on input (ESP_DROP_DUMMY) and never generated: XFRM has no attribute
+ * that asks for them (the kernel never sends any), so there is no API for
+ * it. TFC padding of real packets follows XFRMA_TFCPAD.
+ *
+ * NAT-T (RFC 3948) input checks the UDP checksum when there is one: over
+ * IPv4 a zero checksum is accepted (RFC 768, RFC 3948 2.1 sends zero), a
+ * non-zero one must verify, as the kernel's UDP input does before its ESP
+ * encapsulation hook. Over IPv6 a zero checksum is dropped (RFC 8200 8.1):
+ * the RFC 6935/6936 zero-checksum exception is for tunnel protocols that
+ * enable it per port, and neither RFC 3948 nor the kernel's ESP-in-UDP
+ * socket does. A NIC that verified the checksum (RTE_MBUF_F_RX_L4_CKSUM_GOOD
+ * or _BAD) saves the pass over the packet. Drops count as ESP_DROP_UDP_CSUM.
+ *
+ * Transport mode with NAT-T fixes the inner TCP/UDP checksum that the NAT
+ * broke (RFC 3948 3.1.2): with the peer's original address known
+ * (XFRMA_ENCAP encap_oa, the NAT-OA) the checksum is updated incrementally
+ * for the source address (RFC 1624); XFRM carries one original address, so
+ * the destination is taken as unchanged. Without it a UDP/IPv4 checksum is
+ * set to zero (RFC 3948 3.1.2 step 3); TCP and UDP/IPv6 checksums are
+ * recomputed over the packet as received (step 2: ESP's ICV already
+ * protected the payload). Non-first IPv4 fragments are left alone, and so
+ * is a first fragment's TCP checksum without an original address. The
+ * kernel instead marks such packets CHECKSUM_UNNECESSARY for its own stack;
+ * ours go on to the host through the exception path, which checks.
+ */
 
 /*
  * Crypto may be synchronous or asynchronous (a cryptodev transform returns

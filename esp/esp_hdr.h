@@ -18,8 +18,10 @@
 #include "esp/esp_priv.h"
 
 #define ECN_MASK	0x03u
-#define ECN_CE		0x03u
+#define ECN_NOT_ECT	0x00u
+#define ECN_ECT1	0x01u
 #define ECN_ECT0	0x02u
+#define ECN_CE		0x03u
 
 /*
  * The AEAD's view of an ESP packet whose header starts at esp_off and whose
@@ -77,20 +79,42 @@ static inline uint8_t esp_outer_tos(const struct xfrm_sa *sa, uint8_t inner_tos)
 }
 
 /*
- * Inner traffic class after decapsulation: CE on the outer header is
- * copied to an ECN-capable inner (RFC 6040 4.2) unless XFRM_STATE_NOECN;
- * the outer DSCP replaces the inner with XFRM_STATE_DECAP_DSCP.
+ * RFC 6040 4.2 Figure 4: the ECN field leaving the decapsulator, from the
+ * arriving inner and outer fields; -1: drop (Not-ECT inner, CE outer).
  */
-static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t inner_tos)
+static inline int esp_ecn_decap(uint8_t outer_tos, uint8_t inner_tos)
 {
-	uint8_t t = inner_tos;
+	uint8_t o = outer_tos & ECN_MASK, i = inner_tos & ECN_MASK;
 
-	if (!(sa->flags & XFRM_STATE_NOECN) && (outer_tos & ECN_MASK) == ECN_CE &&
-	    (t & ECN_MASK) != 0)
-		t |= ECN_CE;
+	if (i == ECN_NOT_ECT)
+		return o == ECN_CE ? -1 : (int)ECN_NOT_ECT;
+	if (o == ECN_CE)
+		return (int)ECN_CE;
+	if (o == ECN_ECT1 && i == ECN_ECT0)
+		return (int)ECN_ECT1;
+	return i;
+}
+
+/*
+ * Inner traffic class after decapsulation into *tos (esp.h: DSCP kept or,
+ * with XFRM_STATE_DECAP_DSCP, the outer's; ECN per RFC 6040 4.2 unless
+ * XFRM_STATE_NOECN). ESP_DROP_OK or ESP_DROP_ECN.
+ */
+static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t *tos)
+{
+	uint8_t t = *tos;
+
+	if (!(sa->flags & XFRM_STATE_NOECN)) {
+		int ecn = esp_ecn_decap(outer_tos, t);
+
+		if (unlikely(ecn < 0))
+			return ESP_DROP_ECN;
+		t = (uint8_t)((t & ~ECN_MASK) | (uint8_t)ecn);
+	}
 	if (sa->flags & XFRM_STATE_DECAP_DSCP)
 		t = (outer_tos & ~ECN_MASK) | (t & ECN_MASK);
-	return t;
+	*tos = t;
+	return ESP_DROP_OK;
 }
 
 static inline uint8_t esp_ip6_tc(const struct rte_ipv6_hdr *h)
@@ -103,6 +127,79 @@ static inline void esp_ip6_set_tc(struct rte_ipv6_hdr *h, uint8_t tc)
 	uint32_t v = rte_be_to_cpu_32(h->vtc_flow);
 
 	h->vtc_flow = rte_cpu_to_be_32((v & 0xf00fffffu) | (uint32_t)tc << 20);
+}
+
+/* Fold a 32-bit one's complement sum to 16 bits. */
+static inline uint16_t esp_csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * One's complement sum (in memory byte order, unfolded) of the TCP/UDP
+ * pseudo-header: RFC 768 / RFC 793 over IPv4, RFC 8200 8.1 over IPv6.
+ * l3 is the IP header; at the final destination its addresses are the
+ * ones the sender used.
+ */
+static inline uint32_t esp_pseudo_sum(const void *l3, bool v6, uint32_t l4len, uint8_t proto)
+{
+	uint32_t sum;
+
+	if (v6)
+		sum = rte_raw_cksum(((const struct rte_ipv6_hdr *)l3)->src_addr, 32);
+	else
+		sum = rte_raw_cksum(&((const struct rte_ipv4_hdr *)l3)->src_addr, 8);
+	return sum + rte_cpu_to_be_16((uint16_t)(l4len >> 16)) +
+	       rte_cpu_to_be_16((uint16_t)l4len) + rte_cpu_to_be_16(proto);
+}
+
+/*
+ * One's complement sum of len bytes at off of a chain, folded; -1 when the
+ * chain is shorter. A segment that starts at an odd offset of the run has
+ * its sum byte-swapped (RFC 1071 2(B)). Not rte_raw_cksum_mbuf: DPDK 22.11
+ * truncates the unfolded sum of such a segment to 16 bits before swapping.
+ */
+static inline int esp_mbuf_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+			       uint16_t *out)
+{
+	uint32_t sum = 0, done = 0;
+
+	for (; m && done < len; m = m->next) {
+		uint32_t k;
+		uint16_t s;
+
+		if (off >= m->data_len) {
+			off -= m->data_len;
+			continue;
+		}
+		k = RTE_MIN(len - done, (uint32_t)m->data_len - off);
+		s = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), k);
+		sum += (done & 1) ? rte_bswap16(s) : s;
+		done += k;
+		off = 0;
+	}
+	if (unlikely(done < len))
+		return -1;
+	*out = esp_csum_fold(sum);
+	return 0;
+}
+
+/*
+ * Sum of the pseudo-header and the l4len bytes at l4off of m (checksum
+ * field included), folded: 0xffff when the checksum verifies. 0 when the
+ * bytes cannot be read.
+ */
+static inline uint16_t esp_l4_sum(const struct rte_mbuf *m, bool v6, uint32_t l4off,
+				  uint32_t l4len, uint8_t proto)
+{
+	uint16_t raw;
+
+	if (unlikely(esp_mbuf_sum(m, l4off, l4len, &raw)))
+		return 0;
+	return esp_csum_fold(esp_pseudo_sum(rte_pktmbuf_mtod(m, const void *), v6, l4len, proto) +
+			     raw);
 }
 
 /* IPv4 header with its checksum recomputed. */

@@ -36,6 +36,7 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 			  uint16_t gap, uint8_t nh)
 {
 	uint32_t len;
+	uint8_t tc;
 
 	rte_pktmbuf_adj(m, (uint16_t)(p->l3len + gap));
 	if (nh == ESP_NH_IPV4) {
@@ -48,7 +49,8 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 		if (unlikely((h->version_ihl >> 4) != 4 || (h->version_ihl & 0xf) < 5 ||
 			     len < (h->version_ihl & 0xfu) * 4u || len > m->pkt_len))
 			return ESP_DROP_BAD_INNER;
-		h->type_of_service = esp_inner_tos(sa, p->outer_tos, h->type_of_service);
+		if (unlikely(esp_inner_tos(sa, p->outer_tos, &h->type_of_service) != ESP_DROP_OK))
+			return ESP_DROP_ECN;
 		esp_ip4_csum(h);
 	} else {
 		struct rte_ipv6_hdr *h;
@@ -59,7 +61,10 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 		len = sizeof(*h) + rte_be_to_cpu_16(h->payload_len);
 		if (unlikely((rte_be_to_cpu_32(h->vtc_flow) >> 28) != 6 || len > m->pkt_len))
 			return ESP_DROP_BAD_INNER;
-		esp_ip6_set_tc(h, esp_inner_tos(sa, p->outer_tos, esp_ip6_tc(h)));
+		tc = esp_ip6_tc(h);
+		if (unlikely(esp_inner_tos(sa, p->outer_tos, &tc) != ESP_DROP_OK))
+			return ESP_DROP_ECN;
+		esp_ip6_set_tc(h, tc);
 	}
 	/* RFC 4303 2.7: TFC padding follows the inner packet. */
 	if (len < m->pkt_len)
@@ -91,6 +96,73 @@ static uint8_t esp_in_trs6(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pk
 	h = (struct rte_ipv6_hdr *)esp_mbuf_close_front(m, p->l3len, gap);
 	((uint8_t *)h)[p->nh_off] = nh;
 	h->payload_len = rte_cpu_to_be_16((uint16_t)(m->pkt_len - sizeof(*h)));
+	return ESP_DROP_OK;
+}
+
+/* RFC 1624 eqn. 3: checksum *ck after n address bytes went from old to new. */
+static inline void esp_csum_replace(uint16_t *ck, const void *old, const void *new,
+				    unsigned int n)
+{
+	uint32_t sum = (uint16_t)~*ck;
+
+	sum += (uint16_t)~rte_raw_cksum(old, n);
+	sum += rte_raw_cksum(new, n);
+	*ck = (uint16_t)~esp_csum_fold(sum);
+}
+
+/*
+ * RFC 3948 3.1.2, transport mode behind a NAT (esp.h): fix the inner
+ * TCP/UDP checksum of the packet now closed over ESP (its L4 header at
+ * p->l3len, protocol nh). The received source address is the NAT's; the
+ * SA's encap_oa, when set, is the one the peer's checksum covered.
+ */
+static uint8_t esp_in_natt_l4(const struct xfrm_sa *sa, struct rte_mbuf *m,
+			      const struct esp_pkt *p, uint8_t nh, bool v6)
+{
+	static const xfrm_address_t zero;
+	unsigned int alen = v6 ? 16 : 4;
+	uint32_t l4len = m->pkt_len - p->l3len;
+	uint16_t ck_off, *ck;
+	bool first_frag_only = false;
+	uint8_t *l3;
+
+	if (nh == IPPROTO_TCP)
+		ck_off = 16;
+	else if (nh == IPPROTO_UDP)
+		ck_off = 6;
+	else
+		return ESP_DROP_OK;
+	if (l4len < ck_off + 2u)
+		return ESP_DROP_OK;	/* no room for a checksum: nothing to fix */
+	if (unlikely(esp_mbuf_pullup(m, p->l3len + ck_off + 2u)))
+		return ESP_DROP_NO_ROOM;
+	l3 = rte_pktmbuf_mtod(m, uint8_t *);
+	ck = (uint16_t *)(l3 + p->l3len + ck_off);
+	if (!v6) {
+		uint16_t fo = ((struct rte_ipv4_hdr *)l3)->fragment_offset;
+
+		if (fo & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
+			return ESP_DROP_OK;	/* no L4 header in this fragment */
+		first_frag_only = !!(fo & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG));
+	}
+	if (nh == IPPROTO_UDP && !v6 && *ck == 0)
+		return ESP_DROP_OK;	/* RFC 768: no checksum sent */
+	if (memcmp(&sa->encap.encap_oa, &zero, alen)) {
+		/* Step 1: the NAT changed the source; undo it in the checksum. */
+		const void *src = v6 ? (const void *)((struct rte_ipv6_hdr *)l3)->src_addr :
+				       (const void *)&((struct rte_ipv4_hdr *)l3)->src_addr;
+
+		esp_csum_replace(ck, &sa->encap.encap_oa, src, alen);
+	} else if (nh == IPPROTO_UDP && !v6) {
+		*ck = 0;	/* step 3: UDP over IPv4 may go without */
+		return ESP_DROP_OK;
+	} else if (!first_frag_only) {
+		/* Step 2: recompute over the packet as it is now. */
+		*ck = 0;
+		*ck = (uint16_t)~esp_l4_sum(m, v6, p->l3len, l4len, nh);
+	}
+	if (nh == IPPROTO_UDP && *ck == 0)
+		*ck = 0xffff;	/* RFC 768: a computed zero is sent as all ones */
 	return ESP_DROP_OK;
 }
 
@@ -142,8 +214,29 @@ static inline uint8_t esp_in_outer(struct rte_mbuf *m, struct esp_pkt *p, bool v
 	return ESP_DROP_OK;
 }
 
+/*
+ * The UDP checksum of a NAT-T datagram (esp.h): zero is fine over IPv4 and
+ * dropped over IPv6 (RFC 8200 8.1); a non-zero one must verify unless the
+ * NIC already said.
+ */
+static inline uint8_t esp_in_udp_csum(const struct rte_mbuf *m, const struct esp_pkt *p,
+				      const struct rte_udp_hdr *u, uint32_t ulen, bool v6)
+{
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (u->dgram_cksum == 0)
+		return v6 ? ESP_DROP_UDP_CSUM : ESP_DROP_OK;
+	if (l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return ESP_DROP_OK;
+	if (unlikely(l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD))
+		return ESP_DROP_UDP_CSUM;
+	if (unlikely(esp_l4_sum(m, v6, p->l3len, ulen, IPPROTO_UDP) != 0xffff))
+		return ESP_DROP_UDP_CSUM;
+	return ESP_DROP_OK;
+}
+
 /* RFC 3948 2.2/2.3: keepalive and IKE share the port with UDP-encapsulated ESP. */
-static inline uint8_t esp_in_udp(struct rte_mbuf *m, struct esp_pkt *p)
+static inline uint8_t esp_in_udp(struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 {
 	const struct rte_udp_hdr *u;
 	uint32_t ulen;
@@ -167,7 +260,8 @@ static inline uint8_t esp_in_udp(struct rte_mbuf *m, struct esp_pkt *p)
 		if (marker == 0)
 			return ESP_DROP_NATT_IKE;
 	}
-	return ESP_DROP_OK;
+	/* IKE goes to a host stack that checks it; ESP is checked here. */
+	return esp_in_udp_csum(m, p, u, ulen, v6);
 }
 
 /* Step 1 for one packet: headers, SPI, lengths, sequence number vs window. */
@@ -182,7 +276,7 @@ static __rte_always_inline uint8_t esp_in_parse(struct xfrm_sa *sa, struct rte_m
 
 	st = esp_in_outer(m, p, v6, natt ? IPPROTO_UDP : IPPROTO_ESP);
 	if (st == ESP_DROP_OK && natt)
-		st = esp_in_udp(m, p);
+		st = esp_in_udp(m, p, v6);
 	if (unlikely(st != ESP_DROP_OK))
 		return st;
 	p->esp_off = p->l3len + (natt ? ESP_UDP_LEN : 0);
@@ -279,7 +373,7 @@ static inline uint8_t esp_in_trailer(const struct rte_mbuf *m, uint32_t end, uin
 /* Step 4 for one packet whose crypto verified. */
 static __rte_always_inline uint8_t esp_in_finish(struct xfrm_sa *sa, struct rte_mbuf *m,
 						 struct esp_pkt *p, uint64_t now, bool natt,
-						 bool tunnel, esp_in_worker worker)
+						 bool tunnel, bool v6, esp_in_worker worker)
 {
 	const struct sa_crypto *cr = sa->crypto;
 	uint32_t end = m->pkt_len - cr->icv_len;
@@ -313,8 +407,10 @@ static __rte_always_inline uint8_t esp_in_finish(struct xfrm_sa *sa, struct rte_
 	if (natt)
 		esp_natt_check_mapping(sa, m, p->l3len, now);
 	esp_mbuf_trim(m, (uint32_t)padlen + ESP_TRL_LEN + cr->icv_len);
-	return worker(sa, m, p, (uint16_t)((natt ? ESP_UDP_LEN : 0) + ESP_HDR_LEN + cr->iv_len),
-		      nh);
+	st = worker(sa, m, p, (uint16_t)((natt ? ESP_UDP_LEN : 0) + ESP_HDR_LEN + cr->iv_len), nh);
+	if (natt && !tunnel && st == ESP_DROP_OK)
+		st = esp_in_natt_l4(sa, m, p, nh, v6);
+	return st;
 }
 
 /* The driver: every step once, specialised by the constants and the worker. */
@@ -330,7 +426,7 @@ static __rte_always_inline void esp_in_chunk(struct esp_lcore *lc, struct xfrm_s
 	for (i = 0; i < n; i++)
 		if (lc->pkt[i].status == ESP_DROP_OK)
 			lc->pkt[i].status = esp_in_finish(sa, mb[i], &lc->pkt[i], now, natt,
-							  tunnel, worker);
+							  tunnel, v6, worker);
 }
 
 #define ESP_IN_VARIANT(mf, worker, tun, v6, natt_, esn_)                                   \

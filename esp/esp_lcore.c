@@ -37,6 +37,8 @@ static const char *const drop_names[ESP_DROP_MAX] = {
 	[ESP_DROP_WRONG_SPI] = "wrong_spi",
 	[ESP_DROP_BAD_OUTER] = "bad_outer",
 	[ESP_DROP_NATT_IKE] = "natt_ike",
+	[ESP_DROP_ECN] = "ecn",
+	[ESP_DROP_UDP_CSUM] = "udp_csum",
 };
 
 const char *esp_drop_name(enum esp_drop reason)

@@ -78,15 +78,23 @@ static int esp_out_tun6(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbu
 {
 	const uint8_t *inner = rte_pktmbuf_mtod(*mp, const uint8_t *);
 	struct rte_ipv6_hdr *o;
+	uint32_t flow = 0;
 	uint8_t tos;
 
-	tos = p->inner_ver == 4 ? ((const struct rte_ipv4_hdr *)inner)->type_of_service :
-				  esp_ip6_tc((const struct rte_ipv6_hdr *)inner);
+	if (p->inner_ver == 4) {
+		tos = ((const struct rte_ipv4_hdr *)inner)->type_of_service;
+	} else {
+		const struct rte_ipv6_hdr *i6 = (const struct rte_ipv6_hdr *)inner;
+
+		tos = esp_ip6_tc(i6);
+		/* The inner flow label goes on (as the kernel's tunnel mode). */
+		flow = rte_be_to_cpu_32(i6->vtc_flow) & 0xfffffu;
+	}
 	p->l3len = sizeof(*o);
 	o = (struct rte_ipv6_hdr *)esp_mbuf_open_front(lc->pool, mp, 0, p->l3len + front);
 	if (unlikely(!o))
 		return -1;
-	o->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	o->vtc_flow = rte_cpu_to_be_32(6u << 28 | flow);
 	esp_ip6_set_tc(o, esp_outer_tos(sa, tos));
 	o->proto = l4proto;
 	o->hop_limits = ESP_OUTER_TTL;
@@ -299,22 +307,12 @@ static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_
 	esp_req_set(lc, i, cr->aead, (uint32_t)assoc, text);
 }
 
-/* UDP checksum over IPv6 (RFC 8200 8.1: mandatory), pseudo-header by hand. */
-static uint16_t esp_udp6_csum(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip,
-			      uint32_t l4off, uint32_t l4len)
+/* UDP checksum over IPv6 (RFC 8200 8.1: mandatory), the field zero meanwhile. */
+static uint16_t esp_udp6_csum(const struct rte_mbuf *m, uint32_t l4off, uint32_t l4len)
 {
-	uint32_t sum = rte_raw_cksum(ip->src_addr, 32);
-	uint16_t raw;
+	uint16_t ck = (uint16_t)~esp_l4_sum(m, true, l4off, l4len, IPPROTO_UDP);
 
-	sum += rte_cpu_to_be_16((uint16_t)(l4len >> 16)) + rte_cpu_to_be_16((uint16_t)l4len) +
-	       rte_cpu_to_be_16(IPPROTO_UDP);
-	if (rte_raw_cksum_mbuf(m, l4off, l4len, &raw))
-		return 0;
-	sum += raw;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	raw = (uint16_t)~sum;
-	return raw ? raw : 0xffff;
+	return ck ? ck : 0xffff;
 }
 
 /* Step 4 for one packet: lengths and checksums of the outer headers. */
@@ -336,7 +334,7 @@ static __rte_always_inline void esp_out_finish(struct xfrm_sa *sa, struct rte_mb
 
 		h->payload_len = rte_cpu_to_be_16((uint16_t)(m->pkt_len - sizeof(*h)));
 		if (natt)
-			u->dgram_cksum = esp_udp6_csum(m, h, p->l3len, m->pkt_len - p->l3len);
+			u->dgram_cksum = esp_udp6_csum(m, p->l3len, m->pkt_len - p->l3len);
 	} else {
 		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)l3;
 
