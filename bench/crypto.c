@@ -105,44 +105,64 @@ static int make_key(const struct bench_alg *a, uint8_t *key)
 	return (int)a->enckey + 4;
 }
 
-/* Run fn until the time or iteration budget is spent; bytes per call given. */
+/*
+ * Fairness: the raw libraries and every driver of a size are measured in
+ * ROUNDS interleaved slices of the budget (raw, raw, api, api, ..., again),
+ * so a neighbour's load or a frequency change hits all of them alike
+ * instead of whichever ran during it.
+ */
+#define ROUNDS 5
+
+/* Totals of one measurement over its rounds. */
+struct meas {
+	double secs;
+	uint64_t cyc, bytes;
+};
+
 struct timer {
 	double t0;
 	uint64_t c0, n;
 };
 
+/* The share of the time or iteration budget that one round gets. */
 static bool budget_left(const struct opts *o, struct timer *t)
 {
 	if (o->iterations)
-		return t->n < o->iterations;
-	return (t->n & 63) || bench_now() - t->t0 < o->seconds;
+		return t->n < (o->iterations + ROUNDS - 1) / ROUNDS;
+	return (t->n & 63) || bench_now() - t->t0 < o->seconds / ROUNDS;
 }
 
-static struct result finish(struct timer *t, uint64_t bytes)
+static void timer_start(struct timer *t)
 {
-	uint64_t cyc = bench_cycles() - t->c0;
-	double secs = bench_now() - t->t0;
-	struct result r = { bytes / secs / 1e6, (double)cyc / (double)bytes };
+	t->n = 0;
+	t->t0 = bench_now();
+	t->c0 = bench_cycles();
+}
+
+static void meas_add(struct meas *m, const struct timer *t, uint64_t bytes)
+{
+	m->cyc += bench_cycles() - t->c0;
+	m->secs += bench_now() - t->t0;
+	m->bytes += bytes;
+}
+
+static struct result meas_result(const struct meas *m)
+{
+	uint64_t bytes = m->bytes ? m->bytes : 1;
+	struct result r = { bytes / m->secs / 1e6, (double)m->cyc / (double)bytes };
 
 	return r;
 }
 
-static struct result run_api(const struct opts *o, struct crypto_aead *tfm, struct work *w)
+/* One round of a driver: requests were set up once (as a user keeps them). */
+static void run_api(const struct opts *o, struct crypto_aead *tfm, struct aead_request **reqs,
+		    struct work *w, struct meas *m)
 {
-	struct aead_request *reqs[NBUF];
 	bool async = tfm->base.alg->cra_flags & CRYPTO_ALG_ASYNC;
-	struct timer t;
 	uint64_t bytes = 0;
-	struct result r;
+	struct timer t;
 
-	for (int i = 0; i < NBUF; i++) {
-		reqs[i] = aead_request_alloc(tfm);
-		aead_request_set_crypt(reqs[i], &w->sg[i], 0, &w->sg[i], 0, w->len, w->iv[i]);
-		aead_request_set_ad(reqs[i], w->alen);
-	}
-	t.t0 = bench_now();
-	t.c0 = bench_cycles();
-	for (t.n = 0; budget_left(o, &t);) {
+	for (timer_start(&t); budget_left(o, &t);) {
 		if (async) {
 			/* A burst of NBUF, then drain its completions. */
 			uint16_t acc = crypto_aead_encrypt_burst(tfm, reqs, NBUF);
@@ -160,24 +180,19 @@ static struct result run_api(const struct opts *o, struct crypto_aead *tfm, stru
 			bytes += w->len;
 		}
 	}
-	r = finish(&t, bytes ? bytes : 1);
-	for (int i = 0; i < NBUF; i++)
-		aead_request_free(reqs[i]);
-	return r;
+	meas_add(m, &t, bytes);
 }
 
-static struct result run_raw(const struct opts *o, struct raw_ref *ref, struct work *w)
+static void run_raw(const struct opts *o, struct raw_ref *ref, struct work *w, struct meas *m)
 {
-	struct timer t;
 	uint64_t bytes = 0;
+	struct timer t;
 
-	t.t0 = bench_now();
-	t.c0 = bench_cycles();
-	for (t.n = 0; budget_left(o, &t); t.n++) {
+	for (timer_start(&t); budget_left(o, &t); t.n++) {
 		raw_ref_encrypt(ref, w->mem[t.n % NBUF], w->alen, w->len, w->iv[t.n % NBUF]);
 		bytes += w->len;
 	}
-	return finish(&t, bytes ? bytes : 1);
+	meas_add(m, &t, bytes);
 }
 
 /* ---- drivers of an algorithm ---- */
@@ -256,6 +271,84 @@ static void print_row(const struct opts *o, const struct bench_alg *a, const cha
 		printf("%7s %8s\n", "-", "-");
 }
 
+/* A driver under measurement: its transform, requests and totals. */
+struct drv_run {
+	const char *name;
+	struct crypto_aead *tfm;
+	struct aead_request *reqs[NBUF];
+	struct meas m;
+};
+
+static int drv_run_setup(struct drv_run *d, const struct bench_alg *a, const uint8_t *key,
+			 int klen, struct work *w)
+{
+	if (crypto_alloc_aead(&d->tfm, d->name, 0, 0)) {
+		d->tfm = NULL;
+		return -1;
+	}
+	if (crypto_aead_setkey(d->tfm, key, (unsigned int)klen) ||
+	    crypto_aead_setauthsize(d->tfm, a->authsize))
+		return -1;
+	for (int i = 0; i < NBUF; i++) {
+		d->reqs[i] = aead_request_alloc(d->tfm);
+		if (!d->reqs[i])
+			return -1;
+		aead_request_set_crypt(d->reqs[i], &w->sg[i], 0, &w->sg[i], 0, w->len, w->iv[i]);
+		aead_request_set_ad(d->reqs[i], w->alen);
+	}
+	return 0;
+}
+
+static void drv_run_free(struct drv_run *d)
+{
+	for (int i = 0; i < NBUF; i++)
+		aead_request_free(d->reqs[i]);
+	if (d->tfm)
+		crypto_free_aead(d->tfm);
+}
+
+static void bench_size(const struct opts *o, const struct bench_alg *a, const struct drv_list *l,
+		       struct raw_ref *const ref[2], const uint8_t *key, int klen, uint32_t size)
+{
+	struct meas rawm[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	struct result raw[2] = { { 0, 0 }, { 0, 0 } };
+	bool have[2] = { ref[0] != NULL, ref[1] != NULL };
+	struct drv_run runs[MAX_DRIVERS];
+	int nruns = 0;
+	struct work w;
+
+	work_init(&w, a, size);
+	for (int d = 0; d < l->n; d++) {
+		struct drv_run *r = &runs[nruns];
+
+		if (!bench_match(l->drivers[d], o->drvf, o->ndrvf))
+			continue;
+		memset(r, 0, sizeof(*r));
+		r->name = l->drivers[d];
+		if (drv_run_setup(r, a, key, klen, &w)) {
+			fprintf(stderr, "xfrmgw-bench: %s: cannot set up\n", r->name);
+			drv_run_free(r);
+			continue;
+		}
+		nruns++;
+	}
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int k = 0; k < 2; k++)
+			if (have[k])
+				run_raw(o, ref[k], &w, &rawm[k]);
+		for (int d = 0; d < nruns; d++)
+			run_api(o, runs[d].tfm, runs[d].reqs, &w, &runs[d].m);
+	}
+	for (int k = 0; k < 2; k++)
+		if (have[k])
+			raw[k] = meas_result(&rawm[k]);
+	for (int d = 0; d < nruns; d++) {
+		print_row(o, a, runs[d].name, size, meas_result(&runs[d].m), raw, have);
+		drv_run_free(&runs[d]);
+	}
+	work_free(&w);
+}
+
 static void bench_alg(const struct opts *o, const struct bench_alg *a)
 {
 	struct drv_list l = { .name = a->name };
@@ -267,34 +360,8 @@ static void bench_alg(const struct opts *o, const struct bench_alg *a)
 	};
 
 	crypto_alg_foreach(collect, &l);
-	for (int si = 0; si < o->nsizes; si++) {
-		struct result raw[2] = { { 0, 0 }, { 0, 0 } };
-		bool have[2] = { false, false };
-		struct work w;
-
-		work_init(&w, a, o->sizes[si]);
-		for (int k = 0; k < 2; k++) {
-			if (!ref[k])
-				continue;
-			raw[k] = run_raw(o, ref[k], &w);
-			have[k] = true;
-		}
-		for (int d = 0; d < l.n; d++) {
-			struct crypto_aead *tfm;
-
-			if (!bench_match(l.drivers[d], o->drvf, o->ndrvf))
-				continue;
-			if (crypto_alloc_aead(&tfm, l.drivers[d], 0, 0) ||
-			    crypto_aead_setkey(tfm, key, (unsigned int)klen) ||
-			    crypto_aead_setauthsize(tfm, a->authsize)) {
-				fprintf(stderr, "xfrmgw-bench: %s: cannot set up\n", l.drivers[d]);
-				continue;
-			}
-			print_row(o, a, l.drivers[d], o->sizes[si], run_api(o, tfm, &w), raw, have);
-			crypto_free_aead(tfm);
-		}
-		work_free(&w);
-	}
+	for (int si = 0; si < o->nsizes; si++)
+		bench_size(o, a, &l, ref, key, klen, o->sizes[si]);
 	raw_ref_free(ref[0]);
 	raw_ref_free(ref[1]);
 	crypto_wipe(key, sizeof(key));
@@ -305,14 +372,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: xfrmgw-bench crypto [options]\n"
 		"  --sizes LIST        payload bytes (default 64,256,1024,1420,4096)\n"
-		"  --seconds S         time per measurement (default 0.2)\n"
+		"  --seconds S         time per measurement (default 0.2), spread over %d\n"
+		"                      rounds interleaved with the other measurements\n"
 		"  --iterations N      requests per measurement instead of a time\n"
 		"  --algs LIST         algorithms whose label contains one of LIST\n"
 		"  --drivers LIST      drivers whose name contains one of LIST\n"
 		"  --json              one JSON record per measurement\n"
 		"  --eal 'ARGS'        EAL arguments (default: %s)\n"
 		"  --no-eal            no EAL: no cryptodev drivers\n"
-		"algorithms:", DEFAULT_EAL);
+		"algorithms:", ROUNDS, DEFAULT_EAL);
 	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
 		fprintf(f, " %s", algs[i].label);
 	fprintf(f, "\n");
