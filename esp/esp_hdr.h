@@ -100,7 +100,7 @@ static inline int esp_ecn_decap(uint8_t outer_tos, uint8_t inner_tos)
  * with XFRM_STATE_DECAP_DSCP, the outer's; ECN per RFC 6040 4.2 unless
  * XFRM_STATE_NOECN). ESP_DROP_OK or ESP_DROP_ECN.
  */
-static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t *tos)
+static inline uint8_t esp_decap_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t *tos)
 {
 	uint8_t t = *tos;
 
@@ -115,6 +115,21 @@ static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos,
 		t = (outer_tos & ~ECN_MASK) | (t & ECN_MASK);
 	*tos = t;
 	return ESP_DROP_OK;
+}
+
+/*
+ * As esp_decap_tos() for callers that cannot drop (AH's tunnel mode uses
+ * it): the Not-ECT inner under a CE outer is forwarded unchanged, as the
+ * kernel does.
+ */
+static inline uint8_t esp_inner_tos(const struct xfrm_sa *sa, uint8_t outer_tos, uint8_t inner_tos)
+{
+	uint8_t t = inner_tos;
+
+	if (esp_decap_tos(sa, outer_tos, &t) != ESP_DROP_OK)
+		t = (sa->flags & XFRM_STATE_DECAP_DSCP) ?
+		    (uint8_t)((outer_tos & ~ECN_MASK) | (inner_tos & ECN_MASK)) : inner_tos;
+	return t;
 }
 
 static inline uint8_t esp_ip6_tc(const struct rte_ipv6_hdr *h)

@@ -49,7 +49,7 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 		if (unlikely((h->version_ihl >> 4) != 4 || (h->version_ihl & 0xf) < 5 ||
 			     len < (h->version_ihl & 0xfu) * 4u || len > m->pkt_len))
 			return ESP_DROP_BAD_INNER;
-		if (unlikely(esp_inner_tos(sa, p->outer_tos, &h->type_of_service) != ESP_DROP_OK))
+		if (unlikely(esp_decap_tos(sa, p->outer_tos, &h->type_of_service) != ESP_DROP_OK))
 			return ESP_DROP_ECN;
 		esp_ip4_csum(h);
 	} else {
@@ -62,7 +62,7 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 		if (unlikely((rte_be_to_cpu_32(h->vtc_flow) >> 28) != 6 || len > m->pkt_len))
 			return ESP_DROP_BAD_INNER;
 		tc = esp_ip6_tc(h);
-		if (unlikely(esp_inner_tos(sa, p->outer_tos, &tc) != ESP_DROP_OK))
+		if (unlikely(esp_decap_tos(sa, p->outer_tos, &tc) != ESP_DROP_OK))
 			return ESP_DROP_ECN;
 		esp_ip6_set_tc(h, tc);
 	}
