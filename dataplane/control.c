@@ -187,14 +187,53 @@ static void send_acquire(void *arg, const struct xgw_acquire *a)
 	policy_put(pol);
 }
 
+/* Same SA, same new peer within a second: already told (workers report every packet). */
+static bool mapping_seen(struct xgw_control *c, const struct xgw_mapping *m)
+{
+	uint64_t now = c->uptime_ticks;
+	struct xgw_mapping_note *slot = &c->mapping_recent[0];
+
+	for (unsigned int i = 0; i < XGW_MAPPING_RECENT; i++) {
+		struct xgw_mapping_note *r = &c->mapping_recent[i];
+
+		if (r->at && now - r->at < XGW_TICKS_PER_S && !memcmp(&r->m, m, sizeof(*m)))
+			return true;
+		if (r->at < slot->at)
+			slot = r;
+	}
+	slot->m = *m;
+	slot->at = now ? now : 1;
+	return false;
+}
+
+/*
+ * RFC 3948 / XFRM_MSG_MAPPING: a NAT-T peer moved. Find the SA again (it
+ * may be gone) and tell the IKE daemon.
+ */
+static void send_mapping(void *arg, const struct xgw_mapping *m)
+{
+	struct xgw_control *c = arg;
+	struct xfrm_sa *sa;
+
+	if (mapping_seen(c, m))
+		return;
+	if (sad_get(c->sad, &m->daddr, m->family, m->spi, m->proto, m->mark, m->if_id, &sa))
+		return;
+	xfrm_nl_mapping(c->xnl, sa, &m->new_saddr, m->new_sport);
+	sa_put(sa);
+}
+
 static void on_tick(struct xgw_control *c)
 {
 	uint64_t expirations;
 
 	if (read(c->timerfd, &expirations, sizeof(expirations)) < 0)
 		return;
-	if (c->gateway)
+	c->uptime_ticks += expirations;
+	if (c->gateway) {
 		xgw_gateway_drain_acquires(send_acquire, c);
+		xgw_gateway_drain_mappings(send_mapping, c);
+	}
 	/* Lifetimes are in seconds: check them once a second. */
 	c->ticks += expirations;
 	if (c->ticks >= XGW_TICKS_PER_S) {

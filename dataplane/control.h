@@ -20,11 +20,22 @@ struct xfrm_nl;
 #define XGW_TICK_NS	100000000L
 #define XGW_TICKS_PER_S	10
 
+#include "dataplane/gw/gateway.h"
+
+/* Mapping changes already reported, to send each once a second at most. */
+#define XGW_MAPPING_RECENT	16
+struct xgw_mapping_note {
+	struct xgw_mapping m;
+	uint64_t at;		/* tick; 0: free */
+};
+
 struct xgw_control {
 	int epfd;
 	int sigfd;		/* SIGTERM, SIGINT, SIGHUP (blocked by xgw_control_block_signals) */
 	int timerfd;		/* XGW_TICK_NS tick */
 	uint64_t ticks;
+	uint64_t uptime_ticks;
+	struct xgw_mapping_note mapping_recent[XGW_MAPPING_RECENT];
 	uint32_t acq_seq;	/* sequence numbers of ACQUIREs */
 	const char *config_path;	/* for SIGHUP; NULL: none */
 	bool gateway;		/* the packet path runs (xgw_gateway_start succeeded) */

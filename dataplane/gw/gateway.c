@@ -20,6 +20,7 @@
 #include "sa/rcu.h"
 
 #define ACQUIRE_RING 1024
+#define MAPPING_RING 256
 
 struct gw *gw_running;
 
@@ -64,13 +65,21 @@ static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, si
 		snprintf(msg, msglen, "cannot create the ACQUIRE ring");
 		return -ENOMEM;
 	}
+	g->mappings = rte_ring_create_elem("xgw_mapping", sizeof(struct xgw_mapping),
+					   MAPPING_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (!g->mappings) {
+		snprintf(msg, msglen, "cannot create the MAPPING ring");
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 static void gateway_free(struct gw *g)
 {
 	gw_workers_stop(g);
+	gw_ipsec_hooks(NULL);
 	gw_ports_close(g);
+	rte_ring_free(g->mappings);
 	rte_ring_free(g->acquires);
 	gw_neigh_free(g->neigh);
 	gw_routes_free(g->routes);
@@ -130,6 +139,7 @@ int xgw_gateway_start(const struct xgw_config *cfg, const struct xgw_gateway_env
 	if (rc)
 		goto fail;
 	gw_telemetry_register();
+	gw_ipsec_hooks(g);
 	rc = gw_workers_start(g, msg, msglen);
 	if (rc)
 		goto fail;
@@ -230,6 +240,22 @@ unsigned int xgw_gateway_drain_acquires(void (*fn)(void *arg, const struct xgw_a
 		return 0;
 	while (rte_ring_dequeue_elem(g->acquires, &a, sizeof(a)) == 0) {
 		fn(arg, &a);
+		n++;
+	}
+	return n;
+}
+
+unsigned int xgw_gateway_drain_mappings(void (*fn)(void *arg, const struct xgw_mapping *m),
+					void *arg)
+{
+	struct gw *g = gw_running;
+	struct xgw_mapping m;
+	unsigned int n = 0;
+
+	if (!g || !g->mappings)
+		return 0;
+	while (rte_ring_dequeue_elem(g->mappings, &m, sizeof(m)) == 0) {
+		fn(arg, &m);
 		n++;
 	}
 	return n;

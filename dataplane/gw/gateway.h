@@ -74,6 +74,27 @@ unsigned int xgw_gateway_drain_acquires(void (*fn)(void *arg, const struct xgw_a
 					void *arg);
 
 /*
+ * RFC 3948 / XFRM_MSG_MAPPING: a worker saw an authenticated UDP-
+ * encapsulated ESP packet of SA (daddr, spi, proto) from new_saddr:
+ * new_sport (network order), not the SA's peer. The control thread finds
+ * the SA again (it may be gone) and sends the event (xfrm_nl_mapping).
+ */
+struct xgw_mapping {
+	xfrm_address_t daddr;
+	uint32_t spi;			/* network order */
+	uint16_t family;
+	uint8_t proto;
+	uint32_t mark;
+	uint32_t if_id;
+	xfrm_address_t new_saddr;
+	uint16_t new_sport;
+};
+
+/* Control thread: hand each pending mapping change to fn; returns how many. */
+unsigned int xgw_gateway_drain_mappings(void (*fn)(void *arg, const struct xgw_mapping *m),
+					void *arg);
+
+/*
  * DPDK 22.11 refuses --in-memory with --no-huge. Before rte_eal_init():
  * when both are given, --in-memory is rewritten in argv to --no-shconf
  * (what the pair means: no hugepages, no files). Returns 1 if rewritten.

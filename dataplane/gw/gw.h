@@ -92,6 +92,8 @@ struct gw {
 	struct sa_rcu *rcu;
 	bool own_rcu;
 	struct rte_ring *acquires;
+	struct rte_ring *mappings;	/* struct xgw_mapping, workers -> control */
+	uint64_t mappings_lost;		/* ring full (atomic) */
 	unsigned int nb_workers;
 	struct gw_worker *w;
 	uint64_t hz;
@@ -142,6 +144,11 @@ void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint
 bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags);
 void gw_ipsec_flush(struct gw *g, struct gw_worker *w);
 int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w);
+/* Process-wide ESP hooks (NAT-T mapping changes to g->mappings); NULL: unhook. */
+void gw_ipsec_hooks(struct gw *g);
+/* ESP's drop reasons summed into drop[] (ESP_DROP_MAX entries at most); how many. */
+unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
+			    unsigned int max);
 void gw_ipsec_lcore_free(struct gw_worker *w);
 /* Bytes ESP adds to a packet of sa at most (outer header included). */
 unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa);

@@ -67,6 +67,51 @@ void gw_ipsec_lcore_free(struct gw_worker *w)
 	w->ipsec = NULL;
 }
 
+/* ---- NAT-T mapping changes (RFC 3948) ---- */
+
+/* Runs on the worker that authenticated the packet: queue it for the control thread. */
+static void on_mapping(void *arg, struct xfrm_sa *sa, const xfrm_address_t *addr, uint16_t port)
+{
+	struct gw *g = arg;
+	struct xgw_mapping e;
+
+	memset(&e, 0, sizeof(e));
+	e.daddr = sa->id.daddr;
+	e.spi = sa->id.spi;
+	e.family = sa->family;
+	e.proto = sa->id.proto;
+	e.mark = sa->mark.v & sa->mark.m;
+	e.if_id = sa->if_id;
+	e.new_saddr = *addr;
+	e.new_sport = port;
+	if (rte_ring_enqueue_elem(g->mappings, &e, sizeof(e)))
+		__atomic_add_fetch(&g->mappings_lost, 1, __ATOMIC_RELAXED);
+}
+
+void gw_ipsec_hooks(struct gw *g)
+{
+	if (g && g->mappings)
+		esp_set_mapping_hook(on_mapping, g);
+	else
+		esp_set_mapping_hook(NULL, NULL);
+}
+
+unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
+			    unsigned int max)
+{
+	const struct esp_stats *st;
+	unsigned int n = RTE_MIN((unsigned int)ESP_DROP_MAX, max);
+
+	for (unsigned int i = 0; i < n; i++)
+		names[i] = esp_drop_name((enum esp_drop)i);
+	if (!w->ipsec)
+		return n;
+	st = esp_lcore_stats(w->ipsec->esp);
+	for (unsigned int i = 0; i < n; i++)
+		drop[i] += __atomic_load_n(&st->drop[i], __ATOMIC_RELAXED);
+	return n;
+}
+
 /* ESP's worst case for sa: outer header, UDP, header, IV, padding, ICV (RFC 4303 2). */
 unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
 {
@@ -313,6 +358,26 @@ static void fit_and_pend(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa, 
 		pend(g, w, sa, f[i]);
 }
 
+/*
+ * A forwarded packet loses one TTL / hop limit before it is encapsulated,
+ * as a router forwards it first (RFC 1812 5.3.1, RFC 8200 3); output.c
+ * checked it is above 1. IPv4 checksum updated as RFC 1624 3.
+ */
+static void forward_hop(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if ((p[0] >> 4) == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+		uint32_t sum = (uint32_t)rte_be_to_cpu_16(ip->hdr_checksum) + 0x0100;
+
+		ip->time_to_live--;
+		ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)(sum + (sum >> 16)));
+	} else {
+		((struct rte_ipv6_hdr *)p)->hop_limits--;
+	}
+}
+
 bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags)
 {
 	const struct xfrm_user_tmpl *t;
@@ -321,7 +386,6 @@ bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsi
 	struct spd_flow f;
 	struct xfrm_sa *sa;
 
-	(void)flags;
 	if (!g->spd || !g->sad || !w->ipsec)
 		return false;
 	gw_flow_of(m, &f);
@@ -343,6 +407,8 @@ bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsi
 		gw_drop(w, m, GW_DROP_ACQUIRE);
 		return true;
 	}
+	if (flags & GW_OUT_FORWARD)
+		forward_hop(m);
 	fit_and_pend(g, w, sa, m);
 	return true;
 }

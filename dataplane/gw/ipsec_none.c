@@ -49,3 +49,18 @@ unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
 	(void)sa;
 	return 0;
 }
+
+void gw_ipsec_hooks(struct gw *g)
+{
+	(void)g;
+}
+
+unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
+			    unsigned int max)
+{
+	(void)w;
+	(void)drop;
+	(void)names;
+	(void)max;
+	return 0;
+}

@@ -68,25 +68,43 @@ static void add_stats(struct gw_lcore_stats *sum, const struct gw_lcore_stats *s
 	}
 }
 
-static void put_stats(struct rte_tel_data *d, const struct gw_lcore_stats *s)
+#define IPSEC_DROPS 32
+
+/* ESP's own reasons behind the "ipsec" drops (auth, replay, ...). */
+struct ipsec_drops {
+	unsigned int n;
+	const char *names[IPSEC_DROPS];
+	uint64_t drop[IPSEC_DROPS];
+};
+
+static void put_stats(struct rte_tel_data *d, const struct gw_lcore_stats *s,
+		      const struct ipsec_drops *x)
 {
 	struct rte_tel_data *drops = rte_tel_data_alloc();
+	struct rte_tel_data *esp = x->n ? rte_tel_data_alloc() : NULL;
 
 #define PUT(f) rte_tel_data_add_dict_u64(d, #f, s->f);
 	COUNTERS(PUT)
 #undef PUT
-	if (!drops)
-		return;
-	rte_tel_data_start_dict(drops);
-	for (unsigned int i = 0; i < GW_DROP_MAX; i++)
-		rte_tel_data_add_dict_u64(drops, drop_names[i], s->drop[i]);
-	rte_tel_data_add_dict_container(d, "drop", drops, 0);
+	if (drops) {
+		rte_tel_data_start_dict(drops);
+		for (unsigned int i = 0; i < GW_DROP_MAX; i++)
+			rte_tel_data_add_dict_u64(drops, drop_names[i], s->drop[i]);
+		rte_tel_data_add_dict_container(d, "drop", drops, 0);
+	}
+	if (esp) {
+		rte_tel_data_start_dict(esp);
+		for (unsigned int i = 0; i < x->n; i++)
+			rte_tel_data_add_dict_u64(esp, x->names[i], x->drop[i]);
+		rte_tel_data_add_dict_container(d, "ipsec_drop", esp, 0);
+	}
 }
 
 static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct gw *g = gw_running;
 	struct gw_lcore_stats *sum;
+	struct ipsec_drops x = { 0 };
 	struct rte_tel_data *lcores;
 	long want = params && *params ? strtol(params, NULL, 0) : -1;
 
@@ -106,9 +124,12 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		if (want >= 0 && (unsigned long)want != g->w[i].lcore)
 			continue;
 		add_stats(sum, &g->w[i].stats);
+		x.n = gw_ipsec_drops(&g->w[i], x.drop, x.names, IPSEC_DROPS);
 		rte_tel_data_add_array_int(lcores, (int)g->w[i].lcore);
 	}
-	put_stats(d, sum);
+	put_stats(d, sum, &x);
+	rte_tel_data_add_dict_u64(d, "mappings_lost",
+				  __atomic_load_n(&g->mappings_lost, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_container(d, "lcores", lcores, 0);
 	free(sum);
 	return 0;
@@ -199,9 +220,13 @@ static int put_sa(struct xfrm_sa *sa, void *arg)
 		for (int i = 0; i < 16; i += 2)
 			snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "%s%x",
 				 i ? ":" : "", (unsigned int)(a[i] << 8 | a[i + 1]));
-	snprintf(key, sizeof(key), "%s:0x%08x@%s", sa->id.proto == IPPROTO_AH ? "ah" : "esp",
-		 rte_be_to_cpu_32(sa->id.spi), addr);
+	/* telemetry names allow letters, digits, '_', '-', '.', '/': no ':' or '@' */
+	snprintf(key, sizeof(key), "%s_0x%08x_%u", sa->id.proto == IPPROTO_AH ? "ah" : "esp",
+		 rte_be_to_cpu_32(sa->id.spi), s->n);
 	rte_tel_data_start_dict(e);
+	rte_tel_data_add_dict_string(e, "daddr", addr);
+	rte_tel_data_add_dict_int(e, "family", sa->family == AF_INET6 ? 6 : 4);
+	rte_tel_data_add_dict_int(e, "encap", sa->has_encap);
 	rte_tel_data_add_dict_int(e, "state", sa->state);
 	rte_tel_data_add_dict_int(e, "reqid", (int)sa->reqid);
 	rte_tel_data_add_dict_u64(e, "packets", __atomic_load_n(&sa->curlft.packets, __ATOMIC_RELAXED));

@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Sourced by the two-gateway netns tests (test_gw_esp.sh, test_gw_acquire.sh,
+# test_gw_workers.sh, test_gw_ipv6.sh). The topology:
+#
+#   h1 ---- [gwA lan | wan] ---- br0 (ns mid) ---- [wan | lan gwB] ---- h2
+#   10.1.0.2  10.1.0.1  192.168.0.1           192.168.0.2  10.2.0.1   10.2.0.2
+#   fd01::2   fd01::1   fd00::1                fd00::2     fd02::1    fd02::2
+#
+# The middle link is a bridge in its own namespace, so one capture there
+# sees both directions and Scapy can inject toward either gateway.
+# Only what is started here is killed (by PID); namespaces go on exit.
+#
+# Needs: BIN (xfrmgw), EXEC (xfrmgw-exec), TAG, TMP set by the caller.
+
+PY=/usr/bin/python3
+NS_H1=$TAG-h1 NS_A=$TAG-a NS_MID=$TAG-mid NS_B=$TAG-b NS_H2=$TAG-h2
+declare -A GWPID=()
+BG_PIDS=
+FAIL=0
+
+pair_cleanup() {
+	local p
+	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+	for p in "${GWPID[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${GWPID[@]}" $BG_PIDS; do wait "$p" 2>/dev/null; done
+	for ns in $NS_H1 $NS_A $NS_MID $NS_B $NS_H2; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+
+pair_requirements() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+	ip netns list >/dev/null 2>&1 || { echo "SKIP: no ip netns"; exit 77; }
+	[ -x "$BIN" ] && [ -x "$EXEC" ] || { echo "SKIP: binaries missing"; exit 77; }
+	$PY -c 'import scapy.all' 2>/dev/null || { echo "SKIP: no scapy"; exit 77; }
+}
+
+check() {	# check NAME COMMAND...
+	if "${@:2}" > "$TMP/out" 2>&1; then
+		echo "ok   - $1"
+	else
+		echo "FAIL - $1"; sed 's/^/     /' "$TMP/out"; FAIL=1
+	fi
+}
+
+# host NS IF ADDR4 GW4 ADDR6 GW6
+host_side() {
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$1" addr add "$5" dev "$2" nodad
+	ip -n "$1" link set "$2" up
+	ip -n "$1" route add default via "$4"
+	ip -n "$1" -6 route add default via "$6"
+	# the gateway sees frames as the veth hands them: no checksum left to the NIC
+	ip netns exec "$1" ethtool -K "$2" tx off >/dev/null 2>&1 || true
+}
+
+pair_topology() {
+	local ns
+	for ns in $NS_H1 $NS_A $NS_MID $NS_B $NS_H2; do
+		ip netns add "$ns"
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 2>/dev/null
+	done
+	ip link add a-lan netns $NS_A type veth peer name h1 netns $NS_H1
+	ip link add a-wan netns $NS_A type veth peer name m-a netns $NS_MID
+	ip link add b-wan netns $NS_B type veth peer name m-b netns $NS_MID
+	ip link add b-lan netns $NS_B type veth peer name h2 netns $NS_H2
+	for ns in $NS_A $NS_B; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip -n "$ns" link set lo up
+		ip -n "$ns" link set "${ns##*-}-lan" up
+		ip -n "$ns" link set "${ns##*-}-wan" up
+	done
+	ip -n $NS_MID link set lo up
+	ip -n $NS_MID link add br0 type bridge
+	ip netns exec $NS_MID sysctl -qw net.ipv6.conf.br0.disable_ipv6=1 2>/dev/null
+	for i in m-a m-b; do
+		ip netns exec $NS_MID sysctl -qw net.ipv6.conf.$i.disable_ipv6=1 2>/dev/null
+		ip -n $NS_MID link set $i master br0
+		ip -n $NS_MID link set $i up
+		ip netns exec $NS_MID ethtool -K $i tx off >/dev/null 2>&1 || true
+	done
+	ip -n $NS_MID link set br0 up
+	host_side $NS_H1 h1 10.1.0.2/24 10.1.0.1 fd01::2/64 fd01::1
+	host_side $NS_H2 h2 10.2.0.2/24 10.2.0.1 fd02::2/64 fd02::1
+}
+
+# gw_conf SIDE EXTRA...: write $TMP/SIDE.conf (SIDE a or b)
+gw_conf() {
+	local s=$1 n lanp
+	[ "$s" = a ] && n=1 || n=2
+	shift
+	cat > "$TMP/$s.conf" <<CONF
+port lan net_af_packet0,iface=$s-lan${LANQ:+,qpairs=$LANQ}${LANQ:+ rxq $LANQ}
+port wan net_af_packet1,iface=$s-wan${WANQ:+,qpairs=$WANQ}${WANQ:+ rxq $WANQ}
+address lan 10.$n.0.1/24
+address lan fd0$n::1/64
+address wan 192.168.0.$n/24
+address wan fd00::$n/64
+mempool mbufs 4096 cache 64
+idle sleep 200
+CONF
+	for lanp in "$@"; do echo "$lanp" >> "$TMP/$s.conf"; done
+}
+
+# gw_start SIDE [EAL lcores]: start the gateway of side a or b in its namespace
+gw_start() {
+	local s=$1 ns lc=${2:-0} i
+	[ "$s" = a ] && ns=$NS_A || ns=$NS_B
+	ip netns exec "$ns" timeout 170 "$BIN" --no-huge --in-memory -m 256 --no-pci -l "$lc" \
+		--file-prefix "$TAG-$s" --log-level 'lib.*:warning' ${TELEMETRY:---no-telemetry} \
+		-- --config "$TMP/$s.conf" --ctl "$TMP/$s.sock" > "$TMP/$s.log" 2>&1 &
+	GWPID[$s]=$!
+	for i in $(seq 200); do
+		grep -q "running" "$TMP/$s.log" && return 0
+		kill -0 "${GWPID[$s]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "FAIL - gateway $s did not start:"; cat "$TMP/$s.log"
+	return 1
+}
+
+gw_stop() {	# gw_stop SIDE: SIGTERM, exit status 0 expected
+	local rc
+	kill -TERM "${GWPID[$1]}" 2>/dev/null
+	wait "${GWPID[$1]}"; rc=$?
+	unset "GWPID[$1]"
+	return $rc
+}
+
+X() {	# X SIDE CMD...: a program with its XFRM netlink bound to gateway SIDE
+	local s=$1
+	shift
+	timeout 10 "$EXEC" --ctl "$TMP/$s.sock" "$@"
+}
+
+# ping_ok NS DST [COUNT]: ICMP echoes by Scapy; at least COUNT-1 answered
+ping_ok() {
+	ip netns exec "$1" $PY - "$2" "${3:-3}" "${4:-56}" <<'PY'
+import sys
+from scapy.all import IP, IPv6, ICMP, ICMPv6EchoRequest, ICMPv6EchoReply, Raw, sr1, conf
+conf.verb = 0
+dst, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+got = 0
+for seq in range(count):
+    if ":" in dst:
+        q = IPv6(dst=dst) / ICMPv6EchoRequest(id=0x77, seq=seq, data=b"p" * size)
+        r = sr1(q, timeout=2)
+        ok = r is not None and ICMPv6EchoReply in r
+    else:
+        r = sr1(IP(dst=dst) / ICMP(id=0x77, seq=seq) / Raw(b"p" * size), timeout=2)
+        ok = r is not None and ICMP in r and r[ICMP].type == 0
+    got += ok
+assert got >= max(count - 1, 1), "%d/%d echo replies" % (got, count)
+PY
+}
+
+# capture_start FILE: Scapy sniff on m-a (both directions, each frame once) until capture_stop; pcap in FILE
+capture_start() {
+	rm -f "$1" "$1.up"
+	ip netns exec $NS_MID timeout 60 $PY - "$1" <<'PY' > "$1.log" 2>&1 &
+import signal, sys
+from scapy.all import AsyncSniffer, wrpcap
+out = sys.argv[1]
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGINT])
+s = AsyncSniffer(iface="m-a", store=True,
+                 started_callback=lambda: open(out + ".up", "w").close())
+s.start()
+signal.sigwait([signal.SIGTERM, signal.SIGINT])
+pk = s.stop()
+wrpcap(out, pk)
+PY
+	CAP_PID=$!
+	for _ in $(seq 50); do [ -e "$1.up" ] && break; sleep 0.1; done
+}
+
+capture_stop() {
+	sleep 0.3
+	kill -TERM "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=
+}
+
+# udp_send NS DST COUNT SIZE [SPORTS]: COUNT UDP datagrams of SIZE bytes of
+# payload, source ports cycling over SPORTS distinct values (flows)
+udp_send() {
+	ip netns exec "$1" $PY - "$2" "$3" "$4" "${5:-1}" <<'PY'
+import sys
+from scapy.all import IP, IPv6, UDP, Raw, send, conf
+conf.verb = 0
+dst, n, size, flows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+L3 = IPv6 if ":" in dst else IP
+send([L3(dst=dst) / UDP(sport=20000 + i % flows, dport=9) / Raw(b"u" * size)
+      for i in range(n)], inter=0)
+PY
+}
