@@ -93,6 +93,7 @@ struct sa_desc {
 	uint64_t oseq, iseq;
 	int encap;
 	uint16_t sport, dport;
+	xfrm_address_t oa;
 };
 
 static int parse_line(struct sa_desc *d, char *line, char *err, size_t errlen)
@@ -161,6 +162,8 @@ static int parse_line(struct sa_desc *d, char *line, char *err, size_t errlen)
 		d->encap = 1;
 		d->sport = (uint16_t)atoi(tok[1]);
 		d->dport = (uint16_t)atoi(tok[2]);
+		if (n > 3 && parse_addr(tok[3], &d->oa, &fam))
+			goto bad;
 	} else if (!strcmp(tok[0], "tfcpad")) {
 		NEED(2);
 		d->tfcpad = (uint32_t)strtoul(tok[1], NULL, 0);
@@ -275,6 +278,7 @@ struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen)
 		sa->encap.encap_type = UDP_ENCAP_ESPINUDP;
 		sa->encap.encap_sport = htons(d.sport);
 		sa->encap.encap_dport = htons(d.dport);
+		sa->encap.encap_oa = d.oa;
 	}
 	if (set_algs(sa, &d, err, errlen))
 		goto fail;

@@ -14,7 +14,7 @@
  *   replay WINDOW                   bits (0: no window)
  *   oseq N                          last sequence number sent (64-bit)
  *   iseq N                          highest sequence number received
- *   encap SPORT DPORT               RFC 3948 UDP encapsulation
+ *   encap SPORT DPORT [OA]          RFC 3948 UDP encapsulation [NAT-OA: encap_oa]
  *   tfcpad N
  *   flags noecn decap_dscp nopmtudisc dont_encap_dscp oseq_may_wrap
  *   lifetime soft_bytes|hard_bytes|soft_packets|hard_packets N
