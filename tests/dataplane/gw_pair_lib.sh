@@ -102,11 +102,13 @@ CONF
 	for lanp in "$@"; do echo "$lanp" >> "$TMP/$s.conf"; done
 }
 
-# gw_start SIDE [EAL lcores]: start the gateway of side a or b in its namespace
+# gw_start SIDE [LCORES]: start the gateway of side a or b in its namespace;
+# LCORES is EAL's --lcores map (default 0), e.g. 0@0,1@0,2@1 for two workers
+# on a machine with two cores
 gw_start() {
 	local s=$1 ns lc=${2:-0} i
 	[ "$s" = a ] && ns=$NS_A || ns=$NS_B
-	ip netns exec "$ns" timeout 170 "$BIN" --no-huge --in-memory -m 256 --no-pci -l "$lc" \
+	ip netns exec "$ns" timeout 170 "$BIN" --no-huge --in-memory -m 256 --no-pci --lcores "$lc" \
 		--file-prefix "$TAG-$s" --log-level 'lib.*:warning' ${TELEMETRY:---no-telemetry} \
 		-- --config "$TMP/$s.conf" --ctl "$TMP/$s.sock" > "$TMP/$s.log" 2>&1 &
 	GWPID[$s]=$!
