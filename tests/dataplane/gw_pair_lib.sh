@@ -113,7 +113,7 @@ gw_start() {
 		-- --config "$TMP/$s.conf" --ctl "$TMP/$s.sock" > "$TMP/$s.log" 2>&1 &
 	GWPID[$s]=$!
 	for i in $(seq 200); do
-		grep -q "running" "$TMP/$s.log" && return 0
+		grep -qs "running" "$TMP/$s.log" && return 0
 		kill -0 "${GWPID[$s]}" 2>/dev/null || break
 		sleep 0.1
 	done
