@@ -63,7 +63,7 @@ xi_check() {
 	shift
 	if "$@" > "$out" 2>&1; then
 		xi_ok "$name"
-		[ -n "${XI_VERBOSE:-}" ] && sed 's/^/       /' "$out"
+		[ -n "${XI_VERBOSE:-}${XI_SHOW:-}" ] && sed 's/^/       /' "$out"
 		return 0
 	fi
 	xi_not_ok "$name" "$out"
@@ -179,7 +179,7 @@ xi_topology_destroy() {
 	# what ran inside the namespaces goes first, newest first
 	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
 		e=${XI_PIDS[$i]}
-		xi_kill "${e##*:}"
+		xi_kill "${e##*:}" "${e%:*}"
 	done
 	XI_PIDS=()
 	for n in "${XI_NODES[@]}"; do ip netns del "$(xi_ns "$n")" 2>/dev/null; done
@@ -385,10 +385,19 @@ xi_spawn() {
 	XI_PIDS+=("$node:$tag:$XI_LASTPID")
 }
 
-# xi_kill PID: SIGTERM, then SIGKILL (to it and its children) after 5 s
+# xi_kill PID [NAME]: SIGTERM, then SIGKILL (to it and its children) after
+# 5 s; says so when the process had died of a signal other than ours
 xi_kill() {
-	local pid=$1 i
-	kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	local pid=$1 name=${2:-process} i st
+	if ! kill -0 "$pid" 2>/dev/null; then	# gone before we asked
+		wait "$pid" 2>/dev/null
+		st=$?
+		[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
+			&& echo "NOTE: $name (pid $pid) had died of signal $((st - 128))" >&2
+		return 0
+	fi
+	pkill -TERM -P "$pid" 2>/dev/null	# its children too (a subshell's sleep)
+	kill "$pid" 2>/dev/null
 	for i in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
@@ -398,6 +407,9 @@ xi_kill() {
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
+	st=$?
+	[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
+		&& echo "NOTE: $name (pid $pid) died of signal $((st - 128)) when stopped" >&2
 	return 0
 }
 
@@ -406,7 +418,7 @@ xi_stop() {
 	local i e keep=()
 	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
 		e=${XI_PIDS[$i]}
-		[ "${e%:*}" = "$1" ] && xi_kill "${e##*:}"
+		[ "${e%:*}" = "$1" ] && xi_kill "${e##*:}" "${e%:*}"
 	done
 	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1" ] || keep+=("$e"); done
 	XI_PIDS=("${keep[@]}")
@@ -435,7 +447,7 @@ xi_cleanup() {
 	# newest first: charon before the xfrmgw it talks to
 	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
 		e=${XI_PIDS[$i]}
-		xi_kill "${e##*:}"
+		xi_kill "${e##*:}" "${e%:*}"
 	done
 	XI_PIDS=()
 	xi_topology_destroy
