@@ -143,9 +143,14 @@ void esp_req_done(void *data, int err)
 	p->err = err;
 }
 
+void (*esp_async_wait_hook)(void *arg);
+void *esp_async_wait_arg;
+
 /* Poll an asynchronous transform until none of the n packets is pending. */
 static void esp_crypto_wait(struct esp_lcore *lc, struct crypto_aead *tfm, uint16_t n)
 {
+	if (unlikely(esp_async_wait_hook))
+		esp_async_wait_hook(esp_async_wait_arg);
 	for (;;) {
 		uint16_t i, pending = 0;
 

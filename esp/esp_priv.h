@@ -125,6 +125,14 @@ int esp_lcore_random(struct esp_lcore *lc, uint8_t *dst, unsigned int n);
 void esp_natt_check_mapping(struct xfrm_sa *sa, const struct rte_mbuf *m, uint16_t l3len,
 			    uint64_t now);
 
+/*
+ * Test hook: when set, called once each time a burst starts waiting for
+ * asynchronous completions, i.e. with requests in flight (tests delete the
+ * SA there). NULL outside tests.
+ */
+extern void (*esp_async_wait_hook)(void *arg);
+extern void *esp_async_wait_arg;
+
 /* Completion of an asynchronous request: data is its struct esp_pkt. */
 void esp_req_done(void *data, int err);
 
