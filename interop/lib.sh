@@ -443,7 +443,8 @@ xi_crash() {
 # ------------------------------------------------------------- cleanup --
 xi_cleanup() {
 	local i e rc=$?
-	trap - EXIT INT TERM
+	trap - EXIT
+	trap '' INT TERM	# a second Ctrl-C must not cut the cleanup short
 	# newest first: charon before the xfrmgw it talks to
 	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
 		e=${XI_PIDS[$i]}
