@@ -6,6 +6,7 @@
  * packets first, and each is matched back to its slot by its mbuf.
  */
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dataplane/pcap/pcap_mode.h"
 #include "sa/sa.h"
@@ -60,26 +61,61 @@ static void encapsulated(struct xpc_pkt *p, struct xpc_sa_stats *st)
 		p->fate = XPC_DONE_ENCAP;
 }
 
-static int slot_of(const struct xpc_pkt *p, const unsigned int *idx, unsigned int k,
-		   const struct rte_mbuf *m, bool *seen)
+/*
+ * Which slot a packet handed back by a burst call belongs to. ESP/AH may
+ * give back another head than they got (a head segment holding only outer
+ * headers is freed; a segment is put in front when there is no headroom),
+ * so every segment carries a tag: this call's generation and the slot.
+ */
+static int tag_field = -1;
+
+int xpc_engine_init(void)
 {
-	for (unsigned int q = 0; q < k; q++)
-		if (!seen[q] && p[idx[q]].m == m) {
-			seen[q] = true;
-			return (int)idx[q];
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "xfrmgw_pcap_slot",
+		.size = sizeof(uint64_t),
+		.align = __alignof__(uint64_t),
+	};
+
+	tag_field = rte_mbuf_dynfield_register(&desc);
+	return tag_field < 0 ? -1 : 0;
+}
+
+static uint64_t *tag_of(struct rte_mbuf *s)
+{
+	return RTE_MBUF_DYNFIELD(s, tag_field, uint64_t *);
+}
+
+static void tag(struct rte_mbuf *m, uint64_t gen, unsigned int slot)
+{
+	for (struct rte_mbuf *s = m; s; s = s->next)
+		*tag_of(s) = gen << 8 | slot;
+}
+
+/* The first slot of this generation named along m's chain and not yet claimed. */
+static int slot_of(struct rte_mbuf *m, uint64_t gen, unsigned int n, bool *seen)
+{
+	for (struct rte_mbuf *s = m; s; s = s->next) {
+		uint64_t t = *tag_of(s);
+		unsigned int slot = (unsigned int)(t & 0xff);
+
+		if (t >> 8 == gen && slot < n && !seen[slot]) {
+			seen[slot] = true;
+			return (int)slot;
 		}
+	}
 	return -1;
 }
 
 /*
- * Burst calls hand back the mbufs they were given (esp.h); should one not
- * come back, its slot is dropped rather than left running forever.
+ * Should a packet not come back recognisably, its slot is dropped rather
+ * than left running forever, and the unclaimed mbuf freed.
  */
 static void lost(struct xpc_ctx *x, struct xpc_pkt *p, const unsigned int *idx, unsigned int k,
 		 const bool *seen)
 {
 	for (unsigned int q = 0; q < k; q++) {
-		if (seen[q])
+		if (seen[idx[q]])
 			continue;
 		p[idx[q]].m = NULL;
 		xpc_drop(x, &p[idx[q]], XPC_DROP_NO_MBUF);
@@ -95,21 +131,27 @@ static void run_group(struct xpc_ctx *x, struct xpc_pkt *p, unsigned int n, unsi
 	unsigned int idx[XPC_BURST], k = 0;
 	bool seen[XPC_BURST] = { false };
 	struct xpc_sa_stats *st = xpc_sa_stats(x->cnt, sa);
+	static uint64_t gen;
 	uint16_t good;
 
+	gen++;
 	for (unsigned int j = first; j < n && k < XPC_BURST; j++) {
 		if (p[j].fate != XPC_RUN || p[j].dir != dir || next_sa(&p[j]) != sa)
 			continue;
 		p[j].stage_bytes = rte_pktmbuf_pkt_len(p[j].m);
+		tag(p[j].m, gen, j);
 		idx[k] = j;
 		m[k++] = p[j].m;
 	}
 	good = xpc_xform_run(x, sa, dir, m, (uint16_t)k);
 	for (unsigned int r = 0; r < k; r++) {
-		int j = slot_of(p, idx, k, m[r], seen);
+		int j = slot_of(m[r], gen, n, seen);
 
-		if (j < 0)
+		if (j < 0) {
+			rte_pktmbuf_free(m[r]);
 			continue;
+		}
+		p[j].m = m[r];
 		if (r >= good) {
 			xpc_xform_count_drop(x, sa, m[r]);
 			if (st)

@@ -430,7 +430,8 @@ static int run(const struct args *a)
 		goto out_db;
 	x.pool = rte_pktmbuf_pool_create("xfrmgw_pcap", POOL_MBUFS, 0, 0,
 					 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (!x.pool || xpc_xform_lcore_init(&x) || xpc_counters_init(&cnt, db.sas, db.nsa)) {
+	if (!x.pool || xpc_engine_init() || xpc_xform_lcore_init(&x) ||
+	    xpc_counters_init(&cnt, db.sas, db.nsa)) {
 		fprintf(stderr, PROG ": cannot allocate the packet buffers\n");
 		goto out_pool;
 	}

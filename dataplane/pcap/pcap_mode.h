@@ -226,6 +226,8 @@ const char *xpc_ah_reason_name(unsigned int r);
 
 /* ---- the burst (engine.c) ---- */
 
+/* Register the mbuf field the engine tags packets with. 0 or -1. */
+int xpc_engine_init(void);
 void xpc_engine_run(struct xpc_ctx *x, struct xpc_pkt *p, unsigned int n);
 
 /* ---- packets <-> mbufs (io.c) ---- */

@@ -29,6 +29,7 @@
 #include "netlink/server.h"
 #include "netlink/xfrm_netlink.h"
 #include "sa/rcu.h"
+#include "sa/sa_crypto.h"
 #include "sa/sad.h"
 #include "sa/spd.h"
 
@@ -509,7 +510,7 @@ static int collect_sa(struct xfrm_sa *sa, void *arg)
 
 	if (!sa_is_valid(sa))
 		return 0;	/* larval (allocspi): no keys, no packets */
-	if (xpc_xform_init(sa, &why)) {
+	if (!sa->ops && xpc_xform_init(sa, &why)) {
 		sa_refused(c->file, sa, why ? why : "unsupported");
 		c->err = -EINVAL;
 		return 0;
@@ -550,6 +551,8 @@ int xpc_xfrm_load(struct xpc_db *db, const char *file, const struct xpc_tools *t
 	struct xfrm_file f;
 	int rc = -1;
 
+	/* SAs ESP/AH cannot carry are refused by NEWSA itself, with the reason */
+	sa_set_xform_init(xpc_xform_init);
 	if (xfrm_file_read(&f, file) || run_batch(db, &f, tools))
 		goto out;
 	if (spd_publish(db->spd)) {
