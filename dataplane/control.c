@@ -171,6 +171,13 @@ static void on_signal(struct xgw_control *c)
 /*
  * An outbound packet met a policy without SA: find the policy again (it
  * may have gone meanwhile) and tell the IKE daemon (XFRM_MSG_ACQUIRE).
+ *
+ * Unlike the kernel, no larval (ACQ) SA is created here: the kernel's has
+ * SPI 0 until ALLOCSPI, and sa/ can hold a larval SA only through
+ * sad_alloc_spi(), which always picks an SPI (sad_add refuses SPI 0). The
+ * daemon's ALLOCSPI quoting this seq therefore creates a fresh larval SA;
+ * and the workers repeat the ACQUIRE once a second per policy while no SA
+ * exists, where the kernel sends one per ACQ state (XFRM_ACQ_EXPIRES, 30 s).
  */
 static void send_acquire(void *arg, const struct xgw_acquire *a)
 {

@@ -3,6 +3,10 @@
  * DPDK telemetry (dpdk-telemetry.py): /xfrmgw/stats [LCORE], /xfrmgw/ports
  * [PORT], /xfrmgw/sa. Counters are read without stopping the workers
  * (64-bit loads: possibly a burst old, never torn).
+ *  /xfrmgw/stats: packet path counters, "drop" by reason, "ipsec_drop" by
+ *    ESP's reason (auth, replay, ...), summed over the workers or one lcore;
+ *  /xfrmgw/sa: one entry per SA named PROTO_0xSPI_N (telemetry names allow
+ *    no ':' or '@'), with daddr, family, encap and its counters.
  */
 #include <stdio.h>
 #include <stdlib.h>
