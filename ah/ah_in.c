@@ -19,17 +19,27 @@
 #include "esp/esp_mbuf.h"
 #include "sa/lifetime.h"
 
-/* Mode worker after the ICV verified: remove AH and fix the packet. */
-typedef uint8_t (*ah_in_worker)(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt *p);
+/*
+ * Mode worker after the ICV verified: remove AH and fix the packet. *mp may
+ * change (a head segment that held only the outer headers is freed).
+ */
+typedef uint8_t (*ah_in_worker)(struct xfrm_sa *sa, struct rte_mbuf **mp, struct ah_pkt *p);
 
-/* Tunnel mode (RFC 4302 3.1.2): the inner IP packet is what remains. */
-static uint8_t ah_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt *p)
+/*
+ * Tunnel mode (RFC 4302 3.1.2): the inner IP packet is what remains. The
+ * outer headers and AH are cut across segments, so a head that ends with
+ * AH goes away instead of staying as an empty segment.
+ */
+static uint8_t ah_in_tun(struct xfrm_sa *sa, struct rte_mbuf **mp, struct ah_pkt *p)
 {
+	struct rte_mbuf *m;
 	uint32_t len;
 
 	if (unlikely(p->nh != AH_NH_IPV4 && p->nh != AH_NH_IPV6))
 		return AH_DROP_NEXT_HEADER;
-	rte_pktmbuf_adj(m, (uint16_t)(p->l3len + p->ah_len));
+	if (unlikely(esp_mbuf_cut_front(mp, (uint32_t)p->l3len + p->ah_len)))
+		return AH_DROP_TRUNCATED;
+	m = *mp;
 	if (p->nh == AH_NH_IPV4) {
 		struct rte_ipv4_hdr *h;
 
@@ -63,11 +73,13 @@ static uint8_t ah_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt *
 }
 
 /* Transport mode over IPv4: the header closes over AH and names AH's next header. */
-static uint8_t ah_in_trs4(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt *p)
+static uint8_t ah_in_trs4(struct xfrm_sa *sa, struct rte_mbuf **mp, struct ah_pkt *p)
 {
+	struct rte_mbuf *m = *mp;
 	struct rte_ipv4_hdr *h;
 
 	(void)sa;
+	/* ah_in_parse left l3len + ah_len contiguous in the head. */
 	h = (struct rte_ipv4_hdr *)esp_mbuf_close_front(m, p->l3len, p->ah_len);
 	h->next_proto_id = p->nh;
 	h->total_length = rte_cpu_to_be_16((uint16_t)m->pkt_len);
@@ -76,8 +88,9 @@ static uint8_t ah_in_trs4(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt 
 }
 
 /* Transport mode over IPv6: extension headers kept, the last one names nh. */
-static uint8_t ah_in_trs6(struct xfrm_sa *sa, struct rte_mbuf *m, struct ah_pkt *p)
+static uint8_t ah_in_trs6(struct xfrm_sa *sa, struct rte_mbuf **mp, struct ah_pkt *p)
 {
+	struct rte_mbuf *m = *mp;
 	struct rte_ipv6_hdr *h;
 
 	(void)sa;
@@ -204,10 +217,11 @@ static inline void ah_in_replay_stat(struct xfrm_sa *sa, uint8_t st)
 
 /* Step 2 and 3 for one packet: ICV, then window, lifetime, decapsulation. */
 static __rte_always_inline uint8_t ah_in_one(struct ah_lcore *lc, struct xfrm_sa *sa,
-					     struct rte_mbuf *m, struct ah_pkt *p, uint64_t now,
+					     struct rte_mbuf **mp, struct ah_pkt *p, uint64_t now,
 					     bool v6, bool esn, enum ah_engine eng,
 					     ah_in_worker worker)
 {
+	struct rte_mbuf *m = *mp;
 	uint8_t st;
 	int rc;
 
@@ -235,7 +249,7 @@ static __rte_always_inline uint8_t ah_in_one(struct ah_lcore *lc, struct xfrm_sa
 	}
 	if (unlikely(sa_lifetime_account(sa, m->pkt_len - p->l3len - p->ah_len, now)))
 		return AH_DROP_HARD_LIMIT;
-	return worker(sa, m, p);
+	return worker(sa, mp, p);
 }
 
 static __rte_always_inline void ah_in_chunk(struct ah_lcore *lc, struct xfrm_sa *sa,
@@ -248,7 +262,7 @@ static __rte_always_inline void ah_in_chunk(struct ah_lcore *lc, struct xfrm_sa 
 
 	for (i = 0; i < n; i++)
 		lc->pkt[i].status = likely(valid) ?
-			ah_in_one(lc, sa, mb[i], &lc->pkt[i], now, v6, esn, eng, worker) :
+			ah_in_one(lc, sa, &mb[i], &lc->pkt[i], now, v6, esn, eng, worker) :
 			AH_DROP_SA_STATE;
 }
 

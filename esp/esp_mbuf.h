@@ -163,6 +163,41 @@ static inline uint8_t *esp_mbuf_close_front(struct rte_mbuf *m, uint16_t hl, uin
 	return (uint8_t *)rte_pktmbuf_adj(m, len);
 }
 
+/*
+ * Remove len bytes at the front of the packet, across segments (tunnel
+ * mode decapsulation: outer headers that may end on or past the head's
+ * end). Leading segments emptied by the cut are freed and the first one
+ * that keeps bytes becomes the head, with the packet's metadata; an
+ * indirect or external segment keeps its own attachment flags. No byte
+ * moves. *mp may change. 0, or -EINVAL when the packet is shorter.
+ */
+static inline int esp_mbuf_cut_front(struct rte_mbuf **mp, uint32_t len)
+{
+	const uint64_t attach = RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	struct rte_mbuf *m = *mp, *h;
+
+	if (unlikely(len > m->pkt_len))
+		return -EINVAL;
+	while (m->next && len >= m->data_len) {
+		uint64_t own = m->next->ol_flags & attach;
+
+		h = m->next;
+		esp_mbuf_move_meta(h, m);
+		h->ol_flags |= own;
+		h->pkt_len -= m->data_len;
+		h->nb_segs--;
+		len -= m->data_len;
+		m->next = NULL;
+		rte_pktmbuf_free_seg(m);
+		m = h;
+	}
+	m->data_off += (uint16_t)len;
+	m->data_len -= (uint16_t)len;
+	m->pkt_len -= len;
+	*mp = m;
+	return 0;
+}
+
 /* Remove len bytes from the tail, freeing segments left empty. */
 static inline void esp_mbuf_trim(struct rte_mbuf *m, uint32_t len)
 {
