@@ -18,8 +18,11 @@
  *
  * Integrity algorithms: the SA's keyed digest (sa_crypto.h: hmac(sha1),
  * hmac(sha256), hmac(sha384), hmac(sha512), xcbc(aes), cmac(aes)), or
- * AES-GMAC (RFC 4543 4) given as XFRMA_ALG_AEAD "rfc4543(gcm(aes))" (see
- * ah_crypto_bind()).
+ * AES-GMAC (RFC 4543 4) given as XFRMA_ALG_AEAD "rfc4543(gcm(aes))" alone
+ * (ICV 128 bits, key || 4-byte salt). Both are bound by sa_crypto_bind():
+ * the keyed digest as an shash (SA_CRYPTO_AH), GMAC as the rfc4543 AEAD
+ * (SA_CRYPTO_AEAD, icv_len 16, iv_len 8) driven with the whole ICV input as
+ * associated data and nothing to encrypt.
  *
  * Header alignment as XFRM does (Linux ah4/ah6): IPv6 always 64 bits; IPv4
  * 64 bits by default and 32 bits (RFC 4302 2.6's minimum) with
@@ -78,22 +81,13 @@ void ah_lcore_free(struct ah_lcore *lc);
 struct ah_stats *ah_lcore_stats(struct ah_lcore *lc);
 
 /*
- * Bind the SA's integrity transform. Keyed digests go through
- * sa_crypto_bind(). AES-GMAC (XFRMA_ALG_AEAD "rfc4543(gcm(aes))", ICV 128
- * bits, key || 4-byte salt), which sa_crypto_bind() refuses for AH as the
- * kernel's ah4/ah6 do, is bound here: the rfc4543 AEAD with the whole ICV
- * input as associated data and nothing to encrypt; sa->crypto is then an
- * SA_CRYPTO_AEAD binding with icv_len 16 and iv_len 8, freed by sa_put() as
- * any other. 0 or the errors of sa_crypto_bind() (msg filled).
- */
-int ah_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen);
-
-/*
  * Choose the SA's packet functions from its mode, family, ESN flag and ICV
- * engine (keyed digest or GMAC). sa->crypto must be bound. 0, or -EINVAL /
- * -ENOTSUP with *why (if not NULL) set to a constant reason. BEET mode,
- * UDP encapsulation (RFC 3948 is ESP only) and ICVs longer than
- * AH_MAX_ICV are refused. sa->ops points into a static table.
+ * engine (keyed digest or GMAC). sa->crypto must be bound by
+ * sa_crypto_bind(), which calls this through its per-SA hook in the gateway
+ * (dataplane/xform.c). 0, or -EINVAL / -ENOTSUP with *why (if not NULL) set
+ * to a constant reason. BEET mode, UDP encapsulation (RFC 3948 is ESP only),
+ * ICVs longer than AH_MAX_ICV and a GMAC binding other than ICV 16 / IV 8
+ * are refused. sa->ops points into a static table.
  */
 int ah_sa_init_msg(struct xfrm_sa *sa, const char **why);
 int ah_sa_init(struct xfrm_sa *sa);

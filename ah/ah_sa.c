@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Per-SA choice of the AH packet functions (mode x family x ESN x ICV
- * engine, once per SA) and the AES-GMAC binding that sa_crypto_bind() does
- * not make for AH.
+ * engine, once per SA). The transforms are sa_crypto_bind()'s: a keyed
+ * digest (SA_CRYPTO_AH), or for AES-GMAC (RFC 4543 4) the rfc4543 AEAD
+ * (SA_CRYPTO_AEAD, ICV 16, IV 8), the binding netlink SAs get.
  */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "ah/ah_priv.h"
-
-#define KEY_BYTES(bits) (((unsigned int)(bits) + 7) / 8)
 
 static struct ah_sa_ops ops_table[AH_MF_KINDS][2][AH_ENG_KINDS];
 static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
@@ -32,68 +28,6 @@ static void set_why(const char **why, const char *s)
 		*why = s;
 }
 
-static bool is_ah_gmac(const struct xfrm_sa *sa)
-{
-	return sa->id.proto == IPPROTO_AH && sa->aead && !sa->aalg && !sa->ealg;
-}
-
-/*
- * RFC 4543 4 (AUTH_AES_GMAC): key || 4-byte salt, 16-byte tag, 8-byte IV
- * carried before the tag in the ICV field.
- */
-static int bind_gmac(struct xfrm_sa *sa, char *msg, size_t msglen)
-{
-	const struct xfrm_algo_aead *g = sa->aead;
-	struct sa_crypto *c;
-	int rc;
-
-	if (strcmp(g->alg_name, "rfc4543(gcm(aes))") || g->alg_icv_len != AH_GMAC_TAG * 8) {
-		if (msg)
-			snprintf(msg, msglen, "AH takes only rfc4543(gcm(aes)) with a 128-bit ICV "
-				 "as an AEAD");
-		return -EINVAL;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c->kind = SA_CRYPTO_AEAD;
-	snprintf(c->name, sizeof(c->name), "%s", g->alg_name);
-	rc = crypto_alloc_aead(&c->aead, c->name, 0, 0);
-	if (rc) {
-		if (msg)
-			snprintf(msg, msglen, "crypto API has no aead \"%s\" (%d)", c->name, rc);
-		rc = (rc == -ENOENT || rc == -ELIBBAD) ? -ENOSYS : rc;
-		goto fail;
-	}
-	rc = crypto_aead_setkey(c->aead, (const uint8_t *)g->alg_key, KEY_BYTES(g->alg_key_len));
-	if (!rc)
-		rc = crypto_aead_setauthsize(c->aead, AH_GMAC_TAG);
-	if (rc) {
-		if (msg)
-			snprintf(msg, msglen, "%s rejected a key of %u bits", c->name,
-				 g->alg_key_len);
-		rc = rc == -ENOMEM ? rc : -EINVAL;
-		goto fail;
-	}
-	c->icv_len = AH_GMAC_TAG;
-	c->iv_len = AH_GMAC_IV;
-	c->block_size = 4;
-	sa_crypto_free(sa->crypto);
-	sa->crypto = c;
-	return 0;
-
-fail:
-	sa_crypto_free(c);	/* frees the transform (context wiped) and zeroes c */
-	return rc;
-}
-
-int ah_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
-{
-	if (is_ah_gmac(sa))
-		return bind_gmac(sa, msg, msglen);
-	return sa_crypto_bind(sa, msg, msglen);
-}
-
 static int ah_choose_engine(const struct xfrm_sa *sa, enum ah_engine *eng, const char **why)
 {
 	const struct sa_crypto *cr = sa->crypto;
@@ -110,8 +44,12 @@ static int ah_choose_engine(const struct xfrm_sa *sa, enum ah_engine *eng, const
 		*eng = AH_ENG_SHASH;
 		return 0;
 	}
-	if (cr && cr->kind == SA_CRYPTO_AEAD && cr->aead && cr->icv_len == AH_GMAC_TAG &&
-	    cr->iv_len == AH_GMAC_IV) {
+	if (cr && cr->kind == SA_CRYPTO_AEAD && cr->aead) {
+		/* sa_crypto_name() lets only rfc4543(gcm(aes)) through for AH. */
+		if (cr->icv_len != AH_GMAC_TAG || cr->iv_len != AH_GMAC_IV) {
+			set_why(why, "AH-GMAC needs a 16-byte ICV and an 8-byte IV (RFC 4543 4)");
+			return -EINVAL;
+		}
 		if (crypto_aead_reqsize(cr->aead) > AH_REQ_SIZE) {
 			set_why(why, "crypto request larger than the per-lcore slot");
 			return -ENOTSUP;

@@ -4,9 +4,16 @@
  * of one SA, or through an SA bundle (bundle_outbound/bundle_inbound), and
  * write the result as a raw-IP pcap; counters go to stderr.
  *
- *   ah_pcap_harness --sa FILE[,FILE...] --dir out|in [--segments N] [--tight]
- *                   IN.pcap OUT.pcap
+ *   ah_pcap_harness --sa FILE[,FILE...] --dir out|in [--segments N]
+ *                   [--tight | --split] IN.pcap OUT.pcap
  *   ah_pcap_harness --jobs FILE
+ *
+ * --segments N re-chains each packet into N segments at odd offsets;
+ * --tight (TIGHT 1 in a job) gives the head no headroom and the last
+ * segment no tailroom; --split (TIGHT 2) makes the head exactly the headers
+ * AH cuts at (inbound: IP header(s) and AH, the head ending at its buffer's
+ * end; outbound: the IP header(s), the head starting at its buffer's start)
+ * and the rest N - 1 tight segments.
  *
  * Several SA files (comma separated, template order: "esp.sa,ah.sa" is the
  * ESP-then-AH bundle) run as a bundle; one AH SA goes straight through
@@ -15,7 +22,12 @@
  * counters of each job follow a "job N" line.
  *
  * SA files: an AH SA has a "proto ah" line and is read here; anything else
- * is an ESP SA in the format of tests/esp/esp_test_util.h. AH lines:
+ * is an ESP SA in the format of tests/esp/esp_test_util.h. AH SAs are built
+ * the way netlink/xfrm_sa.c builds them: sa_set_auth_trunc / sa_set_aead
+ * (the same attribute checks), then sa_crypto_bind() with the packet path
+ * registered as the per-SA hook (ah_sa_init_msg, as dataplane/xform.c
+ * does), so AH-GMAC here is exactly what "ip xfrm state add ... proto ah
+ * aead 'rfc4543(gcm(aes))' KEY 128" gives the gateway. AH lines:
  *   proto ah / spi N / src A / dst A / mode tunnel|transport
  *   auth NAME HEXKEY TRUNCBITS      keyed digest (hmac(sha256), xcbc(aes), ...)
  *   gmac HEXKEY                     rfc4543(gcm(aes)), key || salt (RFC 4543 4)
@@ -191,6 +203,12 @@ static int ah_set_alg(struct xfrm_sa *sa, const struct ah_desc *d, const char **
 	return rc;
 }
 
+/* dataplane/xform.c's hook, for AH SAs only. */
+static int ah_xform_hook(struct xfrm_sa *sa, const char **why)
+{
+	return ah_sa_init_msg(sa, why);
+}
+
 /* Build a VALID AH SA from its description, bind it, choose its ops. */
 static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
 {
@@ -239,15 +257,17 @@ static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
 	sa->oseq = d.oseq;
 	if (sa->replay)
 		sa->replay->top = d.iseq;
-	rc = ah_crypto_bind(sa, err, errlen);
+	/* The netlink path: the bind runs the packet path's per-SA hook. */
+	sa_set_xform_init(ah_xform_hook);
+	rc = sa_crypto_bind(sa, err, errlen);
+	sa_set_xform_init(NULL);
 	if (rc)
 		goto fail;
-	sa->state = SA_STATE_VALID;
-	rc = ah_sa_init_msg(sa, &why);
-	if (rc) {
-		snprintf(err, errlen, "ah_sa_init: %s (%d)", why, rc);
+	if (!sa->ops) {
+		snprintf(err, errlen, "bound without packet functions");
 		goto fail;
 	}
+	sa->state = SA_STATE_VALID;
 	goto out;
 fail:
 	sa_put(sa);
@@ -333,6 +353,58 @@ static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
 	}
 }
 
+/*
+ * Bytes of the headers AH cuts at: the IP header and the extension headers
+ * before AH, with AH itself inbound; 0 when the packet is not as expected.
+ */
+static uint32_t split_point(const uint8_t *d, uint32_t len, int dir_in)
+{
+	uint32_t off;
+	uint8_t nh;
+
+	if (len < 20)
+		return 0;
+	if (d[0] >> 4 == 4) {
+		off = (d[0] & 0xfu) * 4u;
+		nh = d[9];
+	} else {
+		off = 40;
+		nh = d[6];
+		while ((nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS) &&
+		       off + 2 <= len) {
+			nh = d[off];
+			off += ((uint32_t)d[off + 1] + 1) * 8;
+		}
+	}
+	if (dir_in && nh == IPPROTO_AH && off + 2 <= len)
+		off += ((uint32_t)d[off + 1] + 2) * 4;
+	return off < len ? off : 0;
+}
+
+/* --split: the head is the headers alone; the rest in segs - 1 segments. */
+static struct rte_mbuf *split_mbuf(struct harness *h, const uint8_t *d, uint32_t len)
+{
+	uint32_t k = split_point(d, len, h->dir_in);
+	struct rte_mbuf *m, *rest;
+
+	if (!k)
+		return esp_test_mbuf(h->pool, d, len, h->segs, 1);
+	m = rte_pktmbuf_alloc(h->pool);
+	rest = esp_test_mbuf(h->pool, d + k, len - k, h->segs > 1 ? h->segs - 1 : 1, 1);
+	if (!m || !rest || k > m->buf_len) {
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(rest);
+		return NULL;
+	}
+	m->data_off = h->dir_in ? (uint16_t)(m->buf_len - k) : 0;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), d, k);
+	m->data_len = (uint16_t)k;
+	m->pkt_len = k + rest->pkt_len;
+	m->nb_segs = (uint16_t)(1 + rest->nb_segs);
+	m->next = rest;
+	return m;
+}
+
 static int run_pcap(struct harness *h, const char *in)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -355,7 +427,9 @@ static int run_pcap(struct harness *h, const char *in)
 
 		if (ph->caplen <= off)
 			continue;
-		m = esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs, h->tight);
+		m = h->tight == 2 ? split_mbuf(h, data + off, ph->caplen - off) :
+				    esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs,
+						  h->tight);
 		if (!m) {
 			fprintf(stderr, "ah_pcap_harness: cannot build a packet of %u bytes\n",
 				ph->caplen - off);
@@ -465,7 +539,7 @@ static int run_jobs(struct harness *h, const char *file)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ah_pcap_harness --sa FILE[,FILE] --dir out|in [--segments N] "
-			"[--tight] IN.pcap OUT.pcap | --jobs FILE\n");
+			"[--tight | --split] IN.pcap OUT.pcap | --jobs FILE\n");
 	exit(2);
 }
 
@@ -476,6 +550,7 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "segments", required_argument, NULL, 'n' },
 		{ "tight", no_argument, NULL, 't' },
+		{ "split", no_argument, NULL, 'p' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -489,6 +564,7 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'n': h.segs = (unsigned int)atoi(optarg); break;
 		case 't': h.tight = 1; break;
+		case 'p': h.tight = 2; break;
 		case 'j': jobs = optarg; break;
 		default: usage();
 		}

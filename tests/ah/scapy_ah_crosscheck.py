@@ -10,7 +10,10 @@ Scapy cross-check of xfrmgw AH (RFC 4302) through ah_pcap_harness.
             (immutable Router Alert, mutable Record Route, loose source
             route) and IPv6 Hop-by-Hop / Destination options (mutable and
             immutable) and Routing headers; they are re-chained into mbuf
-            segments at odd boundaries, some with no head- or tailroom.
+            segments at odd boundaries, some with no head- or tailroom
+            (seg5), and with the head segment holding exactly the headers
+            AH cuts at (seg3: inbound IP header(s) + AH ending at the
+            buffer's end, outbound IP header(s) with no headroom).
   negative: tampered immutable fields, tampered ICV, truncated AH, wrong
             payload length, replay, sequence number 0, each dropped under
             its own counter; changes to mutable fields (TTL, DSCP, flags,
@@ -323,7 +326,7 @@ def matrix(ck, rng):
                         saf = sa_file(ck, "sa%x.txt" % spi,
                                       ah_sa_lines(alg, key, mode, fam, esn, spi, oseq=oseq,
                                                   iseq=oseq, align4=align4))
-                        for segs, tight in ((1, 0), (5, 1)):
+                        for segs, tight in ((1, 0), (5, 1), (3, 2)):
                             matrix_out(ck, rng, alg, key, mode, fam, esn, hi, lo, spi, saf,
                                        segs, tight, name, icv_field, align4)
                             matrix_in(ck, rng, alg, key, mode, fam, esn, hi, lo, spi, saf,
