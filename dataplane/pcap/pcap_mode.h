@@ -82,7 +82,6 @@ struct xpc_counters {
 	uint64_t ah_drop[XPC_REASONS];		/* by enum ah_drop */
 	uint64_t natt_esp;			/* UDP-encapsulated ESP seen */
 	uint64_t unknown_spi;			/* ESP/AH with no SA: tried as cleartext */
-	uint64_t acquire_pol;			/* policies that would ACQUIRE */
 	unsigned int nsa;
 	struct xpc_sa_stats *sa;		/* in the SAD's insertion order */
 	struct xpc_sa_stats **index;		/* the same, sorted by SA address */
