@@ -96,6 +96,10 @@ xi_require() {
 	command -v swanctl >/dev/null || m="$m strongswan-swanctl"
 	[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] || m="$m libcharon-extra-plugins"
 	command -v nft >/dev/null || m="$m nftables"
+	command -v conntrack >/dev/null || m="$m conntrack"
+	command -v tcpdump >/dev/null || m="$m tcpdump"
+	# veths must hand xfrmgw's af_packet ports complete checksums
+	command -v ethtool >/dev/null || m="$m ethtool"
 	[ -x "$XI_PY" ] || m="$m python3"
 	[ -z "$m" ] || xi_die "missing packages:$m (run: sh tools/install-deps.sh$m)"
 	[ -x "$XI_GW" ] || xi_die "no gateway at $XI_GW (build first: make build)"
@@ -392,6 +396,7 @@ xi_kill() {
 	if ! kill -0 "$pid" 2>/dev/null; then	# gone before we asked
 		wait "$pid" 2>/dev/null
 		st=$?
+		XI_KILL_STATUS=$st
 		[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
 			&& echo "NOTE: $name (pid $pid) had died of signal $((st - 128))" >&2
 		return 0
@@ -408,9 +413,29 @@ xi_kill() {
 	fi
 	wait "$pid" 2>/dev/null
 	st=$?
+	XI_KILL_STATUS=$st
 	[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
 		&& echo "NOTE: $name (pid $pid) died of signal $((st - 128)) when stopped" >&2
 	return 0
+}
+
+# xi_gw_stop NODE: stop NODE's charon, then its xfrmgw; 0 when xfrmgw exited
+# with status 0 on SIGTERM (not a crash, not the SIGKILL fallback)
+xi_gw_stop() {
+	local e found=0
+	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1:xfrmgw" ] && found=1; done
+	[ $found = 1 ] || { echo "no xfrmgw running on $1"; return 1; }
+	xi_stop "$1:charon"
+	XI_KILL_STATUS=
+	xi_stop "$1:xfrmgw"
+	case "$XI_KILL_STATUS" in
+	0) return 0 ;;
+	137) echo "xfrmgw on $1 did not stop within 5 s of SIGTERM (killed)" ;;
+	*) echo "xfrmgw on $1 exited with status $XI_KILL_STATUS" \
+		"$([ "${XI_KILL_STATUS:-0}" -gt 128 ] && echo "(signal $((XI_KILL_STATUS - 128)))")" ;;
+	esac
+	tail -n 5 "$XI_RUN/$1/xfrmgw.log"
+	return 1
 }
 
 # xi_stop NODE:TAG: stop what was started under that name (newest first)

@@ -449,5 +449,14 @@ xi_require
 xi_setup
 echo "# interop scenario $SCENARIO (run dir $XI_RUN, namespaces $XI_PREFIX-*)"
 "sc_$SCENARIO"
+# every gateway still running must stop cleanly (a crash at exit is a bug)
+for node in east west; do
+	for e in "${XI_PIDS[@]}"; do
+		[ "${e%:*}" = "$node:xfrmgw" ] || continue
+		[ -n "${XI_HOLD:-}" ] && break
+		xi_check "xfrmgw on $node stops cleanly on SIGTERM (after its charon)" xi_gw_stop "$node"
+		break
+	done
+done
 [ -n "${XI_HOLD:-}" ] && { echo "holding the topology for $XI_HOLD s (XI_HOLD)"; sleep "$XI_HOLD"; }
 xi_summary
