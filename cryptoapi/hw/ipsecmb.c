@@ -14,11 +14,15 @@
  * to the largest such request seen (up to IMB_BOUNCE_MAX) and is then reused,
  * so steady-state operations never allocate.
  *
- * Scatter-gather: GCM and ChaCha20-Poly1305 use the library's
- * init/update/finalize calls piece by piece over the lists (no copy). CBC and
- * CTR submit one job per contiguous run (xsg_walk). authenc() needs the
- * associated data and the text in one buffer (a single cipher+HMAC job): a
- * chained request goes through the bounce buffer.
+ * Scatter-gather: GCM and ChaCha20-Poly1305 take a fast path when text and
+ * ICV lie in one run of the list (a flat buffer, a one-segment mbuf, the last
+ * run of an ESN list): one GCM call, or ChaCha's three, with the library entry
+ * points resolved at setkey, the ICV read and written in place and split
+ * associated data (ESN) gathered on the stack. Other requests use the same
+ * calls piece by piece over the lists (no copy). CBC and CTR submit one job
+ * per contiguous run (xsg_walk). authenc() needs the associated data and the
+ * text in one buffer (a single cipher+HMAC job): a chained request goes
+ * through the bounce buffer.
  *
  * The shash drivers (hmac, xcbc, cmac) compute digest() in one job; the
  * streaming init/update/final calls continue from pad states / subkeys
