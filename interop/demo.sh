@@ -44,10 +44,10 @@ XI_PIDS+=("host:watchdog:$WATCHDOG")
 
 say "Part 1: the crypto API (self-tests run at start, then the listing)"
 "$XI_CTL" --local algs > "$XI_RUN/algs.txt" 2>&1 || { cat "$XI_RUN/algs.txt"; exit 1; }
-note "$(grep -c '^name' "$XI_RUN/algs.txt") algorithm implementations registered;" \
-	"$(awk '/^selftest/ { n[$3]++ } END { for (k in n) printf "%s %d  ", k, n[k] }' "$XI_RUN/algs.txt")"
+SELFTESTS=$(awk '/^selftest/ { n[$3]++ } END { for (k in n) printf "%s %d ", k, n[k] }' "$XI_RUN/algs.txt")
+note "$(grep -c '^name' "$XI_RUN/algs.txt") algorithm implementations registered; self-tests: $SELFTESTS"
 note "what strongSwan may propose to this gateway (xfrmgw-ctl proposals):"
-"$XI_CTL" --local proposals | fold -w 100 | sed 's/^/      /'
+"$XI_CTL" --local proposals | sed 's/,/, /g' | fold -s -w 96 | sed 's/^/      /'
 
 say "Part 2: xfrmgw and strongSwan, one tunnel"
 note "lanE 10.1.0.2 -- east: xfrmgw + charon --- west: charon + kernel-libipsec -- lanW 10.2.0.2" \
@@ -55,8 +55,9 @@ note "lanE 10.1.0.2 -- east: xfrmgw + charon --- west: charon + kernel-libipsec 
 	"namespaces: $XI_PREFIX-{lanE,east,west,lanW}"
 step "create the namespaces" xi_topology_create plain gateway libipsec
 step "start xfrmgw on east" xi_gw_start east gateway
+xi_wait 5 sh -c "ip -n $(xi_ns east) -4 addr show dev xgw-lan | grep -q inet"
 note "xfrmgw runs: ports e-wan and e-lan (af_packet); its TAPs give east's kernel the gateway's addresses:"
-ip -n "$(xi_ns east)" -br -4 addr show | grep xgw | sed 's/^/      /'
+for tap in xgw-wan xgw-lan; do ip -n "$(xi_ns east)" -br -4 addr show dev $tap; done | sed 's/^/      /'
 step "configure charon" xi_charon_conf west libipsec
 step "configure charon" xi_charon_conf east shim
 step "start charon on west (kernel-libipsec)" xi_charon_start west
