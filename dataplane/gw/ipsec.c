@@ -141,7 +141,7 @@ static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sa
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t off = m->l3_len + (natt ? sizeof(struct rte_udp_hdr) : 0), sb;
-	const uint32_t *spi;
+	const void *spi;
 
 	memset(k, 0, sizeof(*k));
 	k->proto = proto;
@@ -155,7 +155,7 @@ static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sa
 	/* the SPI: first word of ESP (RFC 4303 2.1), second of AH (RFC 4302 2.4) */
 	spi = rte_pktmbuf_read(m, off + (proto == IPPROTO_AH ? 4 : 0), 4, &sb);
 	if (spi)
-		k->spi = *spi;
+		memcpy(&k->spi, spi, 4);	/* 2 bytes past a 4-aligned word behind Ethernet */
 }
 
 /* RFC 4301 5.2 step 4: the inner packet must match the SA's selector. */

@@ -23,6 +23,11 @@ pair_cleanup() {
 	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
 	for p in "${GWPID[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${GWPID[@]}" $BG_PIDS; do wait "$p" 2>/dev/null; done
+	if [ "$FAIL" != 0 ]; then	# what the gateways said, for the failure report
+		for p in a b; do
+			[ -s "$TMP/$p.log" ] && { echo "--- gateway $p log:"; tail -40 "$TMP/$p.log"; }
+		done
+	fi
 	for ns in $NS_H1 $NS_A $NS_MID $NS_B $NS_H2; do ip netns del "$ns" 2>/dev/null; done
 	rm -rf "$TMP"
 }
