@@ -11,28 +11,17 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/pcap/pcap_mode.h"
+#include "dataplane/xform.h"
 #include "esp/esp.h"
 #include "sa/sa.h"
 #ifdef XPC_HAVE_AH
 #include "ah/ah.h"
 #endif
 
+/* The gateway's own choice of per-SA functions (dataplane/xform.c). */
 int xpc_xform_init(struct xfrm_sa *sa, const char **why)
 {
-	switch (sa->id.proto) {
-	case IPPROTO_ESP:
-		return esp_sa_init_msg(sa, why);
-	case IPPROTO_AH:
-#ifdef XPC_HAVE_AH
-		return ah_sa_init_msg(sa, why);
-#else
-		*why = "AH has no packet path in this build (ah/)";
-		return -ENOTSUP;
-#endif
-	default:
-		*why = "only ESP and AH SAs carry packets (IPComp is not implemented)";
-		return -ENOTSUP;
-	}
+	return xgw_xform_init(sa, why);
 }
 
 int xpc_xform_lcore_init(struct xpc_ctx *x)
