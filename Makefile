@@ -42,8 +42,10 @@ test: build build-asan
 test-unit: build
 	meson test -C $(BUILD) --print-errorlogs
 
+# The main job: xfrmgw and strongSwan bring up an IPsec tunnel in network
+# namespaces and carry traffic through it (interop/demo.sh).
 demo: build
-	sh tools/demo.sh $(BUILD)
+	bash interop/demo.sh $(BUILD)
 
 # The standard benchmark set (crypto, data path, end to end), under 10 minutes.
 bench: build
