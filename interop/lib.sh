@@ -22,7 +22,13 @@
 #   XI_BUILD   build directory (default: build)
 #   XI_PREFIX  namespace name prefix (default xi<pid>)
 #   XI_RUN     run directory for configs and logs (default: a fresh mktemp -d)
-#   XI_KEEP=1  keep the run directory (logs) after cleanup
+#   XI_KEEP=1  keep the run directory (logs) after cleanup;
+#   XI_KEEP_ON_FAIL=1  only when the run failed
+#   XI_GW      the xfrmgw binary (default: $XI_BUILD/dataplane/xfrmgw)
+#   XI_GW_TELEMETRY  EAL option replacing --no-telemetry (e.g. to query
+#              /xfrmgw/stats on /run/dpdk/<prefix>-east/dpdk_telemetry.v2)
+#   XI_HOLD=S  (suite.sh) keep the topology up S seconds after the scenario
+#   XI_VERBOSE=1  print every check's output, not only the failures'
 #   XI_EAST_MODE  gateway (default): east's addresses live on xfrmgw ports and
 #              IKE reaches charon through the TAP exception path;
 #              kernel: east's kernel owns the addresses (veths), xfrmgw is
