@@ -12,7 +12,7 @@ DEB_BUILD = meson ninja-build pkg-config gcc libc6-dev \
 DEB_TEST  = python3-cryptography-vectors python3-cryptography python3-scapy \
 	iproute2 nftables tcpdump procps psmisc \
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins \
-	iperf3 python3-matplotlib conntrack
+	iperf3 python3-matplotlib conntrack ethtool
 DEB_ALL   = $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all deps build build-asan test test-unit test-asan demo bench clean
