@@ -6,6 +6,12 @@
  * NETLINK_CRYPTO sockets talk to the gateway on SOCKET instead of the
  * kernel. The library is looked up in $XFRMGW_SHIM, next to this program
  * (build tree), in ./shim/ beside it, then in the install directory.
+ *
+ * If the gateway exits first, PROGRAM is told once on stderr, its next
+ * receive fails with ECONNRESET, requests in flight are answered with an
+ * error and new ones fail with ECONNREFUSED; the socket then stays quiet
+ * (no end-of-file, so no busy loop). The shim does not reconnect: restart
+ * PROGRAM after the gateway.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +32,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xfrmgw-exec [--ctl SOCKET] PROGRAM [ARGS...]\n"
-		   "  --ctl SOCKET  gateway control socket (default: $XFRMGW_CTL or %s)\n",
+		   "  --ctl SOCKET  gateway control socket (default: $XFRMGW_CTL or %s)\n"
+		   "PROGRAM's NETLINK_XFRM/NETLINK_CRYPTO sockets talk to the gateway. If the\n"
+		   "gateway exits first, they fail with ECONNRESET/ECONNREFUSED from then on:\n"
+		   "restart PROGRAM after the gateway.\n",
 		XFRMGW_CTL_DEFAULT_PATH);
 }
 

@@ -12,6 +12,16 @@
  * MSG_PEEK|MSG_TRUNC sizing works because every frame is one SEQPACKET
  * record. Other netlink protocols (ROUTE, ...) and other sockets go to libc.
  *
+ * When the gateway goes away the program must not see end-of-file (a
+ * netlink socket never does; the kernel does not vanish). The shim says so
+ * once on stderr, swaps the descriptor for a quiet one (one end of a
+ * datagram socketpair whose peer is closed: never readable, never a
+ * hang-up, sends fail with ECONNREFUSED), answers each request still in
+ * flight with an NLMSG_ERROR (-ECONNRESET) queued there, and makes the next
+ * receive fail once with ECONNRESET, as a pending socket error would. It
+ * does not reconnect: a restarted gateway has none of the SAs and policies
+ * the program installed, so the program must be restarted with it.
+ *
  * Environment: XFRMGW_CTL (control socket path, default
  * XFRMGW_CTL_DEFAULT_PATH), XFRMGW_SHIM_DEBUG=1 (trace frames on stderr).
  */
@@ -21,7 +31,10 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/cryptouser.h>
 #include <linux/netlink.h>
+#include <linux/xfrm.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -52,14 +65,23 @@
 #define SHIM_WELCOME_TIMEOUT_MS 5000
 /* User iovecs handled on the stack; more are gathered into one buffer. */
 #define SHIM_MAX_IOV 64
+/* Requests awaiting an answer remembered per socket (oldest forgotten). */
+#define SHIM_MAX_PENDING 32
+
+/* A request the gateway owes an answer (NLMSG_ERROR, NLMSG_DONE or reply). */
+struct pending_req {
+	struct nlmsghdr req;		/* as sent; nlmsg_len 0 = free slot */
+	bool ack;			/* NLM_F_ACK: done only at NLMSG_ERROR */
+};
 
 /* One application netlink socket; shared by dup()ed descriptors. */
 struct nlsock {
 	atomic_int refs;
-	pthread_mutex_t lock;		/* serialises the HELLO exchange */
+	pthread_mutex_t lock;		/* serialises HELLO and descriptor swaps */
 	int protocol;			/* NETLINK_XFRM or NETLINK_CRYPTO */
 	int type;			/* SOCK_RAW or SOCK_DGRAM, as asked */
-	ino_t ino;			/* the AF_UNIX socket behind the fd */
+	_Atomic ino_t ino;		/* the AF_UNIX socket behind the fd */
+	_Atomic ino_t ino_next;		/* the one a swap is putting there */
 	bool welcomed;
 	int hello_err;			/* errno of a failed HELLO, sticky */
 	uint32_t nl_pid;		/* port id granted by the server */
@@ -67,11 +89,19 @@ struct nlsock {
 	uint32_t dst_pid, dst_groups;	/* connect() */
 	int ext_ack, cap_ack;		/* sent to the server */
 	int pktinfo, bcast_err, no_enobufs, listen_all_nsid, strict_chk;
+	atomic_bool dead;		/* the gateway closed the connection */
+	atomic_bool quiet;		/* and the fd now is the quiet socket */
+	atomic_int sock_err;		/* reported once by the next receive */
+	pthread_mutex_t pend_lock;	/* guards pend[], never held in a syscall */
+	atomic_int npend;
+	unsigned int pend_next;		/* slot to reuse when all are taken */
+	struct pending_req pend[SHIM_MAX_PENDING];
 };
 
 static _Atomic(struct nlsock *) fd_table[SHIM_MAX_FD];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static int shim_debug = -1;
+static atomic_bool told_lost;
 
 /* ---- the libc functions we wrap ---- */
 
@@ -152,10 +182,22 @@ static void dbg(const char *fmt, ...)
 
 /* ---- descriptor table ---- */
 
+/* A socket's lock is taken again when a swap happens inside HELLO. */
+static void init_recursive(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(m, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
 static void sock_put(struct nlsock *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		pthread_mutex_destroy(&s->lock);
+		pthread_mutex_destroy(&s->pend_lock);
 		free(s);
 	}
 }
@@ -191,7 +233,8 @@ static bool same_socket(int fd, const struct nlsock *s)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == s->ino;
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       (st.st_ino == atomic_load(&s->ino) || st.st_ino == atomic_load(&s->ino_next));
 }
 
 /*
@@ -221,6 +264,27 @@ static struct nlsock *sock_get(int fd)
 
 /* ---- frames ---- */
 
+static const char *ctl_path(void)
+{
+	const char *p = getenv("XFRMGW_CTL");
+
+	return p && *p ? p : XFRMGW_CTL_DEFAULT_PATH;
+}
+
+/* Connect fd to the gateway's control socket. */
+static int connect_ctl(int fd)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = ctl_path();
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	return REAL(connect)(fd, (struct sockaddr *)&sun, sizeof(sun));
+}
+
 static int send_frame(int fd, uint16_t type, const void *body, size_t len)
 {
 	struct xfrmgw_shim_hdr hdr = { .type = type };
@@ -243,12 +307,285 @@ static int send_frame(int fd, uint16_t type, const void *body, size_t len)
 	return n < 0 ? -1 : 0;
 }
 
-static int send_opt(int fd, uint32_t name, uint32_t value)
+/* ---- requests in flight ---- */
+
+/* Copy up to len bytes found at offset off of an iovec array; bytes copied. */
+static size_t iov_copy(const struct iovec *iov, size_t cnt, size_t off, void *dst, size_t len)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < cnt && done < len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (off >= l) {
+			off -= l;
+			continue;
+		}
+		l -= off;
+		if (l > len - done)
+			l = len - done;
+		memcpy((char *)dst + done, (const char *)iov[i].iov_base + off, l);
+		done += l;
+		off = 0;
+	}
+	return done;
+}
+
+typedef void (*nlmsg_fn)(struct nlsock *s, const struct nlmsghdr *h);
+
+/* Call fn on the header of each netlink message in the first len bytes. */
+static void each_nlmsg(struct nlsock *s, const struct iovec *iov, size_t cnt, size_t len,
+		       nlmsg_fn fn)
+{
+	struct nlmsghdr h;
+	size_t off = 0;
+
+	while (off + sizeof(h) <= len && iov_copy(iov, cnt, off, &h, sizeof(h)) == sizeof(h) &&
+	       h.nlmsg_len >= sizeof(h)) {
+		fn(s, &h);
+		off += NLMSG_ALIGN(h.nlmsg_len);
+	}
+}
+
+/* The kernel answers these for sure: an ACK asked for, or a get/dump. */
+static bool always_answered(const struct nlsock *s, const struct nlmsghdr *h)
+{
+	if (!(h->nlmsg_flags & NLM_F_REQUEST))
+		return false;
+	if (h->nlmsg_flags & NLM_F_ACK)
+		return true;
+	if (s->protocol == NETLINK_CRYPTO)
+		return h->nlmsg_type == CRYPTO_MSG_GETALG;
+	switch (h->nlmsg_type) {
+	case XFRM_MSG_GETSA:
+	case XFRM_MSG_GETPOLICY:
+	case XFRM_MSG_ALLOCSPI:
+	case XFRM_MSG_GETAE:
+	case XFRM_MSG_GETSADINFO:
+	case XFRM_MSG_GETSPDINFO:
+	case XFRM_MSG_GETDEFAULT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Remember a request about to be sent (the oldest is forgotten when full). */
+static void pend_add(struct nlsock *s, const struct nlmsghdr *h)
+{
+	struct pending_req *p = NULL;
+
+	if (!always_answered(s, h))
+		return;
+	pthread_mutex_lock(&s->pend_lock);
+	for (unsigned int i = 0; i < SHIM_MAX_PENDING && !p; i++)
+		if (!s->pend[i].req.nlmsg_len)
+			p = &s->pend[i];
+	if (p) {
+		atomic_fetch_add(&s->npend, 1);
+	} else {
+		p = &s->pend[s->pend_next];
+		s->pend_next = (s->pend_next + 1) % SHIM_MAX_PENDING;
+	}
+	p->req = *h;
+	p->ack = h->nlmsg_flags & NLM_F_ACK;
+	pthread_mutex_unlock(&s->pend_lock);
+}
+
+static void pend_drop(struct nlsock *s, struct pending_req *p)
+{
+	p->req.nlmsg_len = 0;
+	atomic_fetch_sub(&s->npend, 1);
+}
+
+/* The request was not sent after all. */
+static void pend_forget(struct nlsock *s, const struct nlmsghdr *h)
+{
+	pthread_mutex_lock(&s->pend_lock);
+	for (unsigned int i = 0; i < SHIM_MAX_PENDING; i++) {
+		struct pending_req *p = &s->pend[i];
+
+		if (p->req.nlmsg_len && p->req.nlmsg_seq == h->nlmsg_seq &&
+		    p->req.nlmsg_type == h->nlmsg_type)
+			pend_drop(s, p);
+	}
+	pthread_mutex_unlock(&s->pend_lock);
+}
+
+/*
+ * A unicast message arrived: the last one for a request is its NLMSG_ERROR
+ * (error or ACK), the NLMSG_DONE of a dump, or the reply itself when no ACK
+ * was asked for.
+ */
+static void pend_answered(struct nlsock *s, const struct nlmsghdr *h)
+{
+	pthread_mutex_lock(&s->pend_lock);
+	for (unsigned int i = 0; i < SHIM_MAX_PENDING; i++) {
+		struct pending_req *p = &s->pend[i];
+
+		if (!p->req.nlmsg_len || p->req.nlmsg_seq != h->nlmsg_seq)
+			continue;
+		if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE ||
+		    (!p->ack && !(h->nlmsg_flags & NLM_F_MULTI)))
+			pend_drop(s, p);
+	}
+	pthread_mutex_unlock(&s->pend_lock);
+}
+
+/* Queue on fd an NLMSG_ERROR (-ECONNRESET) for each request in flight. */
+static void answer_pending(struct nlsock *s, int fd)
+{
+	struct {
+		struct xfrmgw_shim_hdr hdr;
+		struct nlmsghdr nlh;
+		struct nlmsgerr err;
+	} f = { .hdr = { .type = XFRMGW_SHIM_DATA } };
+
+	pthread_mutex_lock(&s->pend_lock);
+	for (unsigned int i = 0; i < SHIM_MAX_PENDING; i++) {
+		struct pending_req *p = &s->pend[i];
+
+		if (!p->req.nlmsg_len)
+			continue;
+		/* Only the request's header is quoted: NLM_F_CAPPED (RFC 3549 2.3.2.2). */
+		f.nlh = (struct nlmsghdr){
+			.nlmsg_len = sizeof(f) - sizeof(f.hdr), .nlmsg_type = NLMSG_ERROR,
+			.nlmsg_flags = NLM_F_CAPPED, .nlmsg_seq = p->req.nlmsg_seq,
+			.nlmsg_pid = s->nl_pid,
+		};
+		f.err = (struct nlmsgerr){ .error = -ECONNRESET, .msg = p->req };
+		dbg("answering seq %u type %u with ECONNRESET", p->req.nlmsg_seq, p->req.nlmsg_type);
+		REAL(send)(fd, &f, sizeof(f), MSG_DONTWAIT | MSG_NOSIGNAL);
+		pend_drop(s, p);
+	}
+	s->pend_next = 0;
+	pthread_mutex_unlock(&s->pend_lock);
+}
+
+/* ---- the gateway going away ---- */
+
+static bool conn_gone(int err)
+{
+	return err == EPIPE || err == ECONNRESET || err == ENOTCONN;
+}
+
+/*
+ * Make every descriptor of s refer to newfd's socket instead, keeping their
+ * close-on-exec flags and the O_NONBLOCK status, then close newfd.
+ * Caller holds s->lock.
+ */
+static void swap_socket(struct nlsock *s, int newfd)
+{
+	ino_t old = atomic_load(&s->ino);
+	bool status_done = false;
+	struct stat st, cur;
+
+	if (fstat(newfd, &st)) {
+		REAL(close)(newfd);
+		return;
+	}
+	atomic_store(&s->ino_next, st.st_ino);
+	for (int fd = 0; fd < SHIM_MAX_FD; fd++) {
+		int fdfl;
+
+		if (atomic_load_explicit(&fd_table[fd], memory_order_relaxed) != s ||
+		    fd == newfd || fstat(fd, &cur) || cur.st_ino != old)
+			continue;
+		if (!status_done) {
+			int fl = REAL(fcntl)(fd, F_GETFL);
+
+			if (fl >= 0 && (fl & O_NONBLOCK))
+				REAL(fcntl)(newfd, F_SETFL, O_NONBLOCK);
+			status_done = true;
+		}
+		fdfl = REAL(fcntl)(fd, F_GETFD);
+		REAL(dup3)(newfd, fd, fdfl > 0 && (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0);
+	}
+	atomic_store(&s->ino, st.st_ino);
+	REAL(close)(newfd);
+}
+
+/* One line per process, whatever the number of sockets. */
+static void tell_lost(void)
+{
+	char line[PATH_MAX + 160];
+	int n;
+
+	if (atomic_exchange(&told_lost, true))
+		return;
+	n = snprintf(line, sizeof(line),
+		     "xfrmgw-exec: the gateway closed the control socket %s; "
+		     "XFRM netlink requests now fail (restart this program after the gateway)\n",
+		     ctl_path());
+	if (n > (int)sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	REAL(write)(STDERR_FILENO, line, n);
+}
+
+/*
+ * The gateway hung up (err ECONNRESET) or refused this socket (err 0). A
+ * netlink socket never sees end-of-file, so the descriptor becomes one end
+ * of a datagram socketpair whose other end is closed once the answers owed
+ * are queued on it: readable only for those, never a hang-up, sends fail
+ * with ECONNREFUSED. err is then reported once by the next receive.
+ */
+static void go_quiet(struct nlsock *s, int err)
+{
+	int pair[2];
+
+	pthread_mutex_lock(&s->lock);
+	if (atomic_load(&s->dead))
+		goto out;
+	if (err)
+		tell_lost();
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) == 0) {
+		answer_pending(s, pair[1]);
+		REAL(close)(pair[1]);
+		swap_socket(s, pair[0]);
+		atomic_store(&s->quiet, true);
+	}
+	dbg("proto %d nl_pid %u: connection gone, socket %s", s->protocol, s->nl_pid,
+	    atomic_load(&s->quiet) ? "quiet" : "left as is");
+	atomic_store(&s->sock_err, err);
+	atomic_store(&s->dead, true);
+out:
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Control frames: after the gateway went there is nobody to tell. */
+static int send_ctl(int fd, struct nlsock *s, uint16_t type, const void *body, size_t len)
+{
+	if (atomic_load(&s->dead))
+		return 0;
+	if (send_frame(fd, type, body, len) == 0)
+		return 0;
+	if (!conn_gone(errno))
+		return -1;
+	go_quiet(s, ECONNRESET);
+	return 0;
+}
+
+static int send_opt(int fd, struct nlsock *s, uint32_t name, uint32_t value)
 {
 	struct xfrmgw_shim_opt o = { .name = name, .value = value };
 
 	dbg("fd %d SETOPT %u=%u", fd, name, value);
-	return send_frame(fd, XFRMGW_SHIM_SETOPT, &o, sizeof(o));
+	return send_ctl(fd, s, XFRMGW_SHIM_SETOPT, &o, sizeof(o));
+}
+
+/* The server hangs up after refusing a HELLO: a new connection for a retry. */
+static int reconnect(struct nlsock *s)
+{
+	int fd = REAL(socket)(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (connect_ctl(fd)) {
+		REAL(close)(fd);
+		return -1;
+	}
+	swap_socket(s, fd);
+	return 0;
 }
 
 /* Read WELCOME, the first frame the server sends. */
@@ -319,15 +656,22 @@ static int sock_hello(int fd, struct nlsock *s, uint32_t want_pid)
 	s->welcomed = true;
 	dbg("fd %d proto %d welcomed, nl_pid %u groups 0x%x", fd, s->protocol, w.nl_pid, s->groups);
 	if (s->ext_ack)
-		send_opt(fd, NETLINK_EXT_ACK, 1);
+		send_opt(fd, s, NETLINK_EXT_ACK, 1);
 	if (s->cap_ack)
-		send_opt(fd, NETLINK_CAP_ACK, 1);
+		send_opt(fd, s, NETLINK_CAP_ACK, 1);
 	goto out;
 failed:
-	/* Only a refused port id may be retried with another one. */
-	if (rc != -EADDRINUSE)
-		s->hello_err = -rc;
 	dbg("fd %d HELLO failed: %s", fd, strerror(-rc));
+	/* Only a refused port id may be retried with another one. */
+	if (rc == -EADDRINUSE && reconnect(s) == 0)
+		goto out;
+	if (conn_gone(-rc)) {
+		go_quiet(s, ECONNRESET);
+		rc = -ECONNREFUSED;
+	} else {
+		go_quiet(s, 0);
+	}
+	s->hello_err = -rc;
 out:
 	pthread_mutex_unlock(&s->lock);
 	if (rc) {
@@ -335,13 +679,6 @@ out:
 		return -1;
 	}
 	return 0;
-}
-
-static const char *ctl_path(void)
-{
-	const char *p = getenv("XFRMGW_CTL");
-
-	return p && *p ? p : XFRMGW_CTL_DEFAULT_PATH;
 }
 
 /* ---- socket() ---- */
@@ -354,7 +691,6 @@ static bool redirected(int domain, int protocol)
 static int shim_socket(int type, int protocol)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = ctl_path();
 	struct nlsock *s;
 	struct stat st;
@@ -364,18 +700,13 @@ static int shim_socket(int type, int protocol)
 		errno = ESOCKTNOSUPPORT;
 		return -1;
 	}
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -1;
 	fd = REAL(socket)(AF_UNIX, SOCK_SEQPACKET | (type & SOCK_CLOEXEC), 0);
 	if (fd < 0)
 		goto free_sock;
-	if (REAL(connect)(fd, (struct sockaddr *)&sun, sizeof(sun)))
+	if (connect_ctl(fd))
 		goto cannot_connect;
 	if (fd >= SHIM_MAX_FD) {
 		errno = EMFILE;
@@ -388,7 +719,8 @@ static int shim_socket(int type, int protocol)
 	s->ino = st.st_ino;
 	s->protocol = protocol;
 	s->type = base;
-	pthread_mutex_init(&s->lock, NULL);
+	init_recursive(&s->lock);
+	pthread_mutex_init(&s->pend_lock, NULL);
 	table_set(fd, s);
 	dbg("fd %d: netlink protocol %d -> %s", fd, protocol, path);
 	return fd;
@@ -449,7 +781,7 @@ static int shim_bind(int fd, struct nlsock *s, const struct sockaddr_nl *nl)
 	}
 	s->groups = nl->nl_groups;
 	dbg("fd %d BIND groups 0x%x", fd, b.groups);
-	return send_frame(fd, XFRMGW_SHIM_BIND, &b, sizeof(b));
+	return send_ctl(fd, s, XFRMGW_SHIM_BIND, &b, sizeof(b));
 }
 
 SHIM_EXPORT int bind(int fd, __CONST_SOCKADDR_ARG a, socklen_t len)
@@ -544,6 +876,11 @@ static ssize_t shim_send(int fd, struct nlsock *s, const struct msghdr *um, int 
 	}
 	if (sock_hello(fd, s, 0))
 		return -1;
+	/* The gateway went: as a send to a port nobody holds. */
+	if (unlikely(atomic_load(&s->dead))) {
+		errno = ECONNREFUSED;
+		return -1;
+	}
 	for (i = 0; i < um->msg_iovlen; i++)
 		total += um->msg_iov[i].iov_len;
 	if (total > XFRMGW_SHIM_DATA_MAX) {
@@ -572,10 +909,21 @@ static ssize_t shim_send(int fd, struct nlsock *s, const struct msghdr *um, int 
 		dbg("fd %d DATA out %zu bytes, first type %u flags 0x%x seq %u", fd, total,
 		    nlh->nlmsg_type, nlh->nlmsg_flags, nlh->nlmsg_seq);
 	}
+	each_nlmsg(s, &m.msg_iov[1], m.msg_iovlen - 1, total, pend_add);
 	n = REAL(sendmsg)(fd, &m, (flags & MSG_DONTWAIT) | MSG_NOSIGNAL);
-	free(gather);
-	if (n < 0)
+	if (unlikely(n < 0)) {
+		int err = errno;
+
+		each_nlmsg(s, &m.msg_iov[1], m.msg_iovlen - 1, total, pend_forget);
+		if (conn_gone(err) || (err == ECONNREFUSED && atomic_load(&s->quiet))) {
+			go_quiet(s, ECONNRESET);
+			err = ECONNREFUSED;
+		}
+		free(gather);
+		errno = err;
 		return -1;
+	}
+	free(gather);
 	return n - (ssize_t)sizeof(hdr);
 }
 
@@ -681,23 +1029,40 @@ static ssize_t shim_recv(int fd, struct nlsock *s, struct msghdr *um, int flags)
 	struct xfrmgw_shim_hdr hdr;
 	struct iovec iov[SHIM_MAX_IOV + 1];
 	struct msghdr m = { .msg_iov = iov };
+	int hangups = 0;
+	size_t room = 0;
 	ssize_t n;
 
 	if (um->msg_iovlen > SHIM_MAX_IOV) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (sock_hello(fd, s, 0))
+	if (!atomic_load(&s->dead) && sock_hello(fd, s, 0))
 		return -1;
 	iov[0] = (struct iovec){ .iov_base = &hdr, .iov_len = sizeof(hdr) };
 	memcpy(&iov[1], um->msg_iov, um->msg_iovlen * sizeof(*iov));
 	m.msg_iovlen = um->msg_iovlen + 1;
 	flags &= MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL | MSG_CMSG_CLOEXEC;
 	for (;;) {
+		int err = atomic_exchange(&s->sock_err, 0);
+
+		if (unlikely(err)) {
+			errno = err;
+			return -1;
+		}
 		m.msg_flags = 0;
 		n = REAL(recvmsg)(fd, &m, flags);
-		if (n <= 0)
-			return n;	/* 0: the gateway closed the connection */
+		if (unlikely(n == 0 || (n < 0 && conn_gone(errno)))) {
+			/* The gateway hung up: never an end-of-file on netlink. */
+			if (++hangups > 2 || (atomic_load(&s->dead) && !atomic_load(&s->quiet))) {
+				errno = ECONNRESET;
+				return -1;
+			}
+			go_quiet(s, ECONNRESET);
+			continue;
+		}
+		if (n < 0)
+			return n;
 		if (n >= (ssize_t)sizeof(hdr) && hdr.type == XFRMGW_SHIM_DATA)
 			break;
 		if (flags & MSG_PEEK)
@@ -713,6 +1078,12 @@ static ssize_t shim_recv(int fd, struct nlsock *s, struct msghdr *um, int flags)
 	n -= sizeof(hdr);
 	if (!(flags & MSG_PEEK))
 		dbg("fd %d DATA in %zd bytes, group %u", fd, n, hdr.group);
+	if (!(flags & MSG_PEEK) && !hdr.group && atomic_load(&s->npend)) {
+		for (size_t i = 0; i < um->msg_iovlen; i++)
+			room += um->msg_iov[i].iov_len;
+		each_nlmsg(s, um->msg_iov, um->msg_iovlen, (size_t)n < room ? (size_t)n : room,
+			   pend_answered);
+	}
 	if (um->msg_name) {
 		socklen_t len = um->msg_namelen;
 
@@ -827,7 +1198,7 @@ static int set_membership(int fd, struct nlsock *s, int name, int group)
 		s->groups |= 1u << (group - 1);
 	else
 		s->groups &= ~(1u << (group - 1));
-	return s->welcomed ? send_opt(fd, name, group) : 0;
+	return s->welcomed ? send_opt(fd, s, name, group) : 0;
 }
 
 static int *nl_flag(struct nlsock *s, int name)
@@ -862,7 +1233,7 @@ static int set_nl_opt(int fd, struct nlsock *s, int name, const void *val, sockl
 	}
 	*flag = !!v;
 	if (s->welcomed && (name == NETLINK_EXT_ACK || name == NETLINK_CAP_ACK))
-		return send_opt(fd, name, *flag);
+		return send_opt(fd, s, name, *flag);
 	return 0;
 }
 
