@@ -8,7 +8,9 @@
 #  - strongSwan's charon (kernel-netlink) stays idle (no busy loop) and
 #    still stops on SIGTERM, removing its trap policies fails cleanly;
 #  - a request in flight when the gateway hangs up gets an NLMSG_ERROR
-#    (shim_hangup.py), so a thread waiting for the answer wakes up.
+#    (shim_hangup.py; and charon: the gateway is stopped, charon is asked
+#    to install policies, then the gateway is killed), so a thread waiting
+#    for the answer wakes up.
 # charon runs in its own mount and network namespace (own /run and ports);
 # its part is skipped when strongswan-charon/swanctl are not installed.
 #
@@ -132,12 +134,39 @@ EOF
 	timeout 10 swanctl --load-conns --file "$TMP/swanctl.conf" --uri "unix://$TMP/charon.vici" \
 		> "$TMP/swanctl.out" 2>&1 && ok "trap policies installed" \
 		|| { not_ok "swanctl --load-conns"; cat "$TMP/swanctl.out"; }
+	# The same and a second trap connection, loaded while the gateway
+	# cannot answer.
+	sed -e 's/trap {/trap2 {/; s/10\.1\.0\.0/10.3.0.0/; s/10\.2\.0\.0/10.4.0.0/' \
+		"$TMP/swanctl.conf" > "$TMP/trap2.conf"
+	cat "$TMP/swanctl.conf" "$TMP/trap2.conf" | sed '/^}$/d; /^connections {$/d' \
+		| { echo "connections {"; cat; echo "}"; } > "$TMP/swanctl2.conf"
 fi
 sleep 0.5
 kill -0 "$MON_PID" 2>/dev/null && ok "ip xfrm monitor running" || { not_ok "monitor start"; cat "$TMP/monitor"; }
 
-gw_stop
-echo "# gateway stopped"
+# The gateway is $GW_PID's child (timeout(1) in between).
+gw=$(cat "/proc/$GW_PID/task/$GW_PID/children" 2>/dev/null); gw=${gw%% *}
+[ -n "$gw" ] || { echo "cannot find the gateway process under $GW_PID"; exit 1; }
+LOAD_PID=
+if [ $have_charon = 1 ]; then
+	kill -STOP "$gw"
+	timeout 20 swanctl --load-conns --file "$TMP/swanctl2.conf" --uri "unix://$TMP/charon.vici" \
+		> "$TMP/swanctl2.out" 2>&1 & LOAD_PID=$!
+	sleep 1	# charon now waits for the gateway's answer
+fi
+kill -KILL "$gw"
+wait "$GW_PID" 2>/dev/null; GW_PID=
+echo "# gateway killed"
+if [ -n "$LOAD_PID" ]; then
+	if wait_exit "$LOAD_PID" 10; then
+		ok "a charon request in flight is answered when the gateway dies"
+	else
+		not_ok "swanctl still waiting for charon 10 s after the gateway died"
+		kill -KILL "$LOAD_PID" 2>/dev/null
+	fi
+	grep -q "received netlink error: Connection reset by peer" "$TMP/charon.log" \
+		&& ok "charon logs the error answer" || { not_ok "no error answer in charon.log"; tail -n 20 "$TMP/charon.log"; }
+fi
 
 if wait_exit "$MON_PID" 5; then
 	MON_PID=
