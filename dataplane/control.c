@@ -168,29 +168,61 @@ static void on_signal(struct xgw_control *c)
 	}
 }
 
+/* The kernel's acquire sequence: a counter that is never 0. */
+static uint32_t next_acq_seq(const struct xgw_control *c)
+{
+	return c->acq_seq + 1 ? c->acq_seq + 1 : 1;
+}
+
+/* What xfrm_state_find() looks the template up with: the policy's mark and if_id. */
+static void acquire_req(const struct xgw_acquire *a, const struct xfrm_policy *pol,
+			uint32_t seq, struct sad_acquire_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->key.saddr = a->saddr;
+	r->key.daddr = a->daddr;
+	r->key.family = a->tmpl.mode == XFRM_MODE_TUNNEL ? a->tmpl.family : a->flow.family;
+	r->key.reqid = a->tmpl.reqid;
+	r->key.proto = a->tmpl.id.proto;
+	r->key.mode = a->tmpl.mode;
+	r->key.spi = a->tmpl.id.spi;
+	r->key.mark = pol->mark.v & pol->mark.m;
+	r->key.if_id = pol->if_id;
+	r->sel = a->flow;
+	r->mark = pol->mark;
+	r->seq = seq;
+}
+
 /*
- * An outbound packet met a policy without SA: find the policy again (it
- * may have gone meanwhile) and tell the IKE daemon (XFRM_MSG_ACQUIRE).
- *
- * Unlike the kernel, no larval (ACQ) SA is created here: the kernel's has
- * SPI 0 until ALLOCSPI, and sa/ can hold a larval SA only through
- * sad_alloc_spi(), which always picks an SPI (sad_add refuses SPI 0). The
- * daemon's ALLOCSPI quoting this seq therefore creates a fresh larval SA;
- * and the workers repeat the ACQUIRE once a second per policy while no SA
- * exists, where the kernel sends one per ACQ state (XFRM_ACQ_EXPIRES, 30 s).
+ * An outbound packet met a policy without SA: the workers only ask (at
+ * most once a control tick per policy); the decision is taken here, with
+ * the SAD, as the kernel's xfrm_state_find(). Find the policy again (it may
+ * have gone meanwhile); if no SA and no larval SA serves the template, make
+ * a larval SA (sad_acquire) and tell the IKE daemon (XFRM_MSG_ACQUIRE with
+ * the larval SA's seq). While the larval SA lives (XFRM_ACQ_EXPIRES, 30 s)
+ * the template is not asked for again; when it expires, the daemon gets a
+ * hard XFRM_MSG_EXPIRE for it (SPI 0, the ACQUIRE's seq) and the next
+ * packet asks again. As the kernel when no key manager hears the query,
+ * an ACQUIRE that reached nobody leaves no larval SA behind.
  */
 static void send_acquire(void *arg, const struct xgw_acquire *a)
 {
 	struct xgw_control *c = arg;
 	struct spd_id id = { .dir = a->dir, .type = XFRM_POLICY_TYPE_MAIN, .index = a->index };
+	struct sad_acquire_req req;
 	struct xfrm_policy *pol;
+	struct xfrm_sa *larval;
 
 	if (spd_get(c->spd, &id, &pol))
 		return;
-	/* Like the kernel's acquire sequence: never 0. */
-	if (++c->acq_seq == 0)
-		c->acq_seq = 1;
-	xfrm_nl_acquire(c->xnl, pol, &a->tmpl, &a->saddr, &a->daddr, &a->flow, c->acq_seq);
+	acquire_req(a, pol, next_acq_seq(c), &req);
+	if (sad_acquire(c->sad, &req, &larval) == 0) {
+		c->acq_seq = req.seq;
+		if (xfrm_nl_acquire(c->xnl, pol, &a->tmpl, &a->saddr, &a->daddr, &a->flow,
+				    req.seq) <= 0)
+			sad_delete_sa(c->sad, larval);
+		sa_put(larval);
+	}
 	policy_put(pol);
 }
 
@@ -241,6 +273,8 @@ static void on_tick(struct xgw_control *c)
 		xgw_gateway_drain_acquires(send_acquire, c);
 		xgw_gateway_drain_mappings(send_mapping, c);
 	}
+	/* NEWAE: replay counters compared here, each tick (never by the data path). */
+	xfrm_nl_aevent_tick(c->xnl, c->uptime_ticks * 10 / XGW_TICKS_PER_S);
 	/* Lifetimes are in seconds: check them once a second. */
 	c->ticks += expirations;
 	if (c->ticks >= XGW_TICKS_PER_S) {

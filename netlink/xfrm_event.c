@@ -157,23 +157,29 @@ struct nlmsghdr *xfrm_put_policy_msg(struct xnl_buf *b, const struct xfrm_policy
 
 /* ---- multicast ---- */
 
-void xfrm_nl_multicast(struct xfrm_nl *x, unsigned int group, const struct xnl_buf *b)
+int xfrm_nl_multicast(struct xfrm_nl *x, unsigned int group, const struct xnl_buf *b)
 {
-	if (b->len)
-		xnl_multicast(x->srv, NETLINK_XFRM, group, b->data, b->len);
+	if (!b->len)
+		return 0;
+	return xnl_multicast(x->srv, NETLINK_XFRM, group, b->data, b->len);
 }
 
-/* Build one event with fill() into a wiped heap buffer, then send it. */
-static void emit(struct xfrm_nl *x, unsigned int group,
-		 void (*fill)(struct xnl_buf *b, const void *arg), const void *arg)
+/*
+ * Build one event with fill() into a wiped heap buffer, then send it.
+ * Returns how many subscribers it reached, -ENOMEM.
+ */
+static int emit(struct xfrm_nl *x, unsigned int group,
+		void (*fill)(struct xnl_buf *b, const void *arg), const void *arg)
 {
 	struct xnl_buf b;
+	int reached;
 
 	if (xnl_buf_alloc(&b, XFRMGW_NL_MSG_MAX))
-		return;
+		return -ENOMEM;
 	fill(&b, arg);
-	xfrm_nl_multicast(x, group, &b);
+	reached = xfrm_nl_multicast(x, group, &b);
 	xnl_buf_free(&b);
+	return reached;
 }
 
 struct sa_note {
@@ -426,8 +432,7 @@ int xfrm_nl_acquire(struct xfrm_nl *x, const struct xfrm_policy *pol,
 {
 	struct acq_note n = { pol, t, saddr, daddr, flow, seq };
 
-	emit(x, XFRMNLGRP_ACQUIRE, fill_acquire, &n);
-	return 0;
+	return emit(x, XFRMNLGRP_ACQUIRE, fill_acquire, &n);
 }
 
 struct map_note {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The NETLINK_XFRM family object: ties the server, the SAD and the SPD
- * together and turns lifetime events into XFRM_MSG_EXPIRE / POLEXPIRE.
+ * together and turns lifetime events into XFRM_MSG_EXPIRE / POLEXPIRE, and
+ * replay counters into XFRM_MSG_NEWAE.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +25,16 @@ static const struct sa_event_ops xfrm_event_ops = {
 	.sa_expire = on_sa_expire,
 	.policy_expire = on_policy_expire,
 };
+
+static void on_aevent(void *arg, struct xfrm_sa *sa, uint32_t flags)
+{
+	xfrm_notify_ae(arg, sa, flags, NULL);
+}
+
+unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now)
+{
+	return sad_aevent_tick(x->sad, now, on_aevent, x);
+}
 
 /* Requests drained: publish the policy changes of the whole burst at once. */
 void xfrm_nl_idle(void *priv)

@@ -2,7 +2,7 @@
 /*
  * The NETLINK_XFRM family: plugs the SAD and SPD into the netlink server,
  * and turns their lifetime events into XFRM_MSG_EXPIRE / POLEXPIRE
- * multicasts. Control thread only.
+ * multicasts and replay progress into XFRM_MSG_NEWAE. Control thread only.
  */
 #ifndef XFRMGW_NETLINK_XFRM_NETLINK_H
 #define XFRMGW_NETLINK_XFRM_NETLINK_H
@@ -31,6 +31,8 @@ void xfrm_nl_destroy(struct xfrm_nl *x);
  * ACQUIRE: an outbound flow matched pol but template t has no SA; saddr and
  * daddr are the template's resolved endpoints, flow the flow's selector,
  * seq the acquire's sequence number (UPDSA/ALLOCSPI quote it back).
+ * Returns how many XFRMNLGRP_ACQUIRE subscribers it reached (0: no IKE
+ * daemon heard it), -ENOMEM.
  * MAPPING: a NAT-T SA's peer now sends from new_saddr:new_sport (network
  * order).
  */
@@ -42,5 +44,14 @@ int xfrm_nl_acquire(struct xfrm_nl *x, const struct xfrm_policy *pol,
 		    const xfrm_address_t *daddr, const struct xfrm_selector *flow, uint32_t seq);
 int xfrm_nl_mapping(struct xfrm_nl *x, const struct xfrm_sa *sa,
 		    const void *new_saddr, uint16_t new_sport);
+
+/*
+ * Control thread, every tick: XFRM_MSG_NEWAE to XFRMNLGRP_AEVENTS for the
+ * SAs whose replay counters crossed XFRMA_REPLAY_THRESH (XFRM_AE_CR) or
+ * whose XFRMA_ETIMER_THRESH timer ran out with news (XFRM_AE_CE); see
+ * sad_aevent_tick(). now: tenths of a second, monotonic. Returns how many
+ * events were sent.
+ */
+unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now);
 
 #endif

@@ -109,8 +109,8 @@ struct nlmsghdr *xfrm_put_sa_msg(struct xnl_buf *b, const struct xfrm_sa *sa, ui
 /* The attributes after the fixed part (copy_to_user_state_extra). */
 void xfrm_put_sa_attrs(struct xnl_buf *b, struct nlmsghdr *nlh, const struct xfrm_sa *sa);
 
-/* Multicast a finished buffer of messages to group. */
-void xfrm_nl_multicast(struct xfrm_nl *x, unsigned int group, const struct xnl_buf *b);
+/* Multicast a finished buffer of messages to group; how many subscribers it reached. */
+int xfrm_nl_multicast(struct xfrm_nl *x, unsigned int group, const struct xnl_buf *b);
 
 /* SA notifications (XFRMNLGRP_SA): NEWSA, UPDSA, DELSA, FLUSHSA. */
 void xfrm_notify_sa(struct xfrm_nl *x, const struct xfrm_sa *sa, uint16_t type,

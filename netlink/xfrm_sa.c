@@ -21,6 +21,14 @@
 #define UDP_ENCAP_ESPINUDP 2
 #endif
 
+/*
+ * NEWAE thresholds when NEWSA gives none: the kernel's defaults
+ * (net.core.xfrm_aevent_rseqth = 2 packets, net.core.xfrm_aevent_etime =
+ * 10 tenths of a second). Events only go to XFRMNLGRP_AEVENTS subscribers.
+ */
+#define XFRMGW_AE_SEQT_SIZE	2
+#define XFRMGW_AE_ETIME		10
+
 static bool is_ipsec_proto(uint8_t proto)
 {
 	return proto == IPPROTO_ESP || proto == IPPROTO_AH || proto == IPPROTO_COMP;
@@ -247,8 +255,8 @@ static void set_options(struct xfrm_sa *sa, const struct nlattr **tb, struct xnl
 	sa->if_id = xfrma_u32(tb, XFRMA_IF_ID, 0);
 	sa->extra_flags = xfrma_u32(tb, XFRMA_SA_EXTRA_FLAGS, 0);
 	sa->mtimer_thresh = xfrma_u32(tb, XFRMA_MTIMER_THRESH, 0);
-	sa->replay_maxdiff = xfrma_u32(tb, XFRMA_REPLAY_THRESH, 0);
-	sa->replay_maxage = xfrma_u32(tb, XFRMA_ETIMER_THRESH, 0);
+	sa->replay_maxdiff = xfrma_u32(tb, XFRMA_REPLAY_THRESH, XFRMGW_AE_SEQT_SIZE);
+	sa->replay_maxage = xfrma_u32(tb, XFRMA_ETIMER_THRESH, XFRMGW_AE_ETIME);
 	if (off) {
 		/* Kept, not used: the ack carries the warning (iproute2 prints it). */
 		sa->has_offload = true;
@@ -643,8 +651,10 @@ int xfrm_new_ae(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb
 		err = fail(&req->ext, NULL, -EINVAL, "SA is not valid");
 	else
 		err = apply_ae(sa, tb, &req->ext);
-	if (!err)
+	if (!err) {
+		sad_aevent_sync(x->sad, sa);
 		xfrm_notify_ae(x, sa, XFRM_AE_CU, req->nlh);
+	}
 	sa_put(sa);
 	return err;
 }

@@ -35,6 +35,8 @@ void sad_unlink_locked(struct sad *sad, struct xfrm_sa *sa);
 int sad_insert_locked(struct sad *sad, struct xfrm_sa *sa, enum sa_state state);
 /* Insert into the hash chains (lock held). 0 or -ENOSPC. */
 int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa);
+/* The larval SA a new SA answers (xfrm_state_add: by seq, else by template), or NULL. */
+struct xfrm_sa *sad_larval_answered_locked(struct sad *sad, const struct xfrm_sa *sa);
 struct xfrm_sa *sad_locate_locked(struct sad *sad, const xfrm_address_t *daddr,
 				  uint16_t family, uint32_t spi, uint8_t proto,
 				  uint32_t mark, uint32_t if_id, bool any_mark);

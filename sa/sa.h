@@ -110,8 +110,8 @@ struct xfrm_sa {
 	bool has_replay_esn;		/* XFRMA_REPLAY_ESN_VAL was given */
 	uint32_t replay_esn_window;	/* its replay_window (bits) */
 	uint32_t replay_esn_bmp_len;	/* its bmp_len (32-bit words) */
-	uint32_t replay_maxdiff;	/* XFRMA_REPLAY_THRESH */
-	uint32_t replay_maxage;		/* XFRMA_ETIMER_THRESH */
+	uint32_t replay_maxdiff;	/* XFRMA_REPLAY_THRESH: packets (0: no count events) */
+	uint32_t replay_maxage;		/* XFRMA_ETIMER_THRESH: tenths of a second (0: no timer) */
 
 	/*
 	 * Algorithms with their keys, as XFRM gives them (copies owned by the
@@ -137,6 +137,14 @@ struct xfrm_sa {
 	bool has_offload;
 	struct xfrm_user_offload offload; /* XFRMA_OFFLOAD_DEV: stored, software path used */
 	uint32_t mtimer_thresh;		/* XFRMA_MTIMER_THRESH */
+
+	/* ---- async events (XFRM_MSG_NEWAE, sad_aevent_tick): control thread only ---- */
+	struct sa_aevent_state {
+		uint64_t seq;		/* inbound highest sequence number at the last event */
+		uint64_t oseq;		/* outbound sequence number at the last event */
+		uint64_t due;		/* timer deadline, tenths of a second; 0: not armed */
+		bool defer;		/* the timer found no change: tell the next one at once */
+	} ae;
 
 	/* ---- bookkeeping (SAD, control plane only) ---- */
 	uint32_t refcnt;		/* atomic */

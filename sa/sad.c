@@ -380,6 +380,8 @@ static int check_new(const struct xfrm_sa *sa)
 	return 0;
 }
 
+static void ae_snapshot(struct xfrm_sa *sa);
+
 /* Link a new SA (lock held, checks done): the SAD takes a reference. */
 int sad_insert_locked(struct sad *sad, struct xfrm_sa *sa, enum sa_state state)
 {
@@ -391,6 +393,7 @@ int sad_insert_locked(struct sad *sad, struct xfrm_sa *sa, enum sa_state state)
 	sa->curlft.add_time = sad->clock();
 	sa->serial = ++sad->serial;
 	sa->sad = sad;
+	ae_snapshot(sa);	/* seeded counters are not news */
 	sa->all.marker = false;
 	if (state != SA_STATE_ACQ || sa->id.spi) {
 		rc = sad_hash_insert_locked(sad, sa);
@@ -408,6 +411,17 @@ int sad_insert_locked(struct sad *sad, struct xfrm_sa *sa, enum sa_state state)
 	return 0;
 }
 
+/* xfrm_state_add(): the SA an ACQUIRE waited for replaces its larval SA. */
+static int add_answering_locked(struct sad *sad, struct xfrm_sa *sa)
+{
+	struct xfrm_sa *larval = sad_larval_answered_locked(sad, sa);
+	int rc = sad_insert_locked(sad, sa, SA_STATE_VALID);
+
+	if (!rc && larval)
+		sad_unlink_locked(sad, larval);
+	return rc;
+}
+
 int sad_add(struct sad *sad, struct xfrm_sa *sa)
 {
 	int rc = check_new(sa);
@@ -421,7 +435,7 @@ int sad_add(struct sad *sad, struct xfrm_sa *sa)
 				   sa->mark.v & sa->mark.m, 0, false))
 		rc = -EEXIST;
 	else
-		rc = sad_insert_locked(sad, sa, SA_STATE_VALID);
+		rc = add_answering_locked(sad, sa);
 	pthread_mutex_unlock(&sad->lock);
 	sa_rcu_reclaim(sad->rcu);
 	return rc;
@@ -646,5 +660,104 @@ void sad_get_info(struct sad *sad, struct sad_info *info)
 	info->sadcnt = sad->count;
 	info->sadhcnt = sad->max;
 	info->sadhmcnt = sad->max;
+	pthread_mutex_unlock(&sad->lock);
+}
+
+/* ---- async events (NEWAE) ---- */
+
+static uint64_t ae_in_seq(const struct xfrm_sa *sa)
+{
+	return sa->replay ? __atomic_load_n(&sa->replay->top, __ATOMIC_RELAXED) : 0;
+}
+
+static uint64_t ae_out_seq(const struct xfrm_sa *sa)
+{
+	return __atomic_load_n(&sa->oseq, __ATOMIC_RELAXED);
+}
+
+static void ae_snapshot(struct xfrm_sa *sa)
+{
+	sa->ae.seq = ae_in_seq(sa);
+	sa->ae.oseq = ae_out_seq(sa);
+}
+
+/* xfrm_replay_notify(): the event owed by this SA at now (lock held), 0 if none. */
+static uint32_t ae_owed(struct xfrm_sa *sa, uint64_t now)
+{
+	struct sa_aevent_state *ae = &sa->ae;
+	uint64_t seq = ae_in_seq(sa), oseq = ae_out_seq(sa);
+	bool moved = seq != ae->seq || oseq != ae->oseq;
+	uint32_t ev = 0;
+
+	if (sa->replay_maxage && !ae->due && !ae->defer)
+		ae->due = now + sa->replay_maxage;		/* arm the timer */
+	if (sa->replay_maxdiff &&
+	    (seq - ae->seq >= sa->replay_maxdiff || oseq - ae->oseq >= sa->replay_maxdiff))
+		ev = XFRM_AE_CR;
+	else if (moved && ae->defer)
+		ev = XFRM_AE_CE;
+	else if (ae->due && now >= ae->due && !ae->defer) {
+		if (moved)
+			ev = XFRM_AE_CE;
+		else
+			ae->defer = true;			/* nothing new: timer stops */
+	}
+	if (!ev)
+		return 0;
+	ae->seq = seq;
+	ae->oseq = oseq;
+	ae->defer = false;
+	ae->due = sa->replay_maxage ? now + sa->replay_maxage : 0;
+	return ev;
+}
+
+struct ae_pending {
+	struct xfrm_sa *sa;
+	uint32_t flags;
+};
+
+unsigned int sad_aevent_tick(struct sad *sad, uint64_t now,
+			     void (*cb)(void *arg, struct xfrm_sa *sa, uint32_t flags),
+			     void *arg)
+{
+	struct ae_pending *p = NULL;
+	size_t n = 0, cap = 0;
+
+	pthread_mutex_lock(&sad->lock);
+	for (struct sa_list_node *e = sad->all.next; e != &sad->all; e = e->next) {
+		struct xfrm_sa *sa = sa_container_of(e, struct xfrm_sa, all);
+		uint32_t flags;
+
+		if (e->marker || (!sa->replay_maxdiff && !sa->replay_maxage) || !sa_is_valid(sa))
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct ae_pending *np = realloc(p, ncap * sizeof(*np));
+
+			if (unlikely(!np))
+				break;			/* the rest next tick */
+			p = np;
+			cap = ncap;
+		}
+		flags = ae_owed(sa, now);
+		if (!flags)
+			continue;
+		sa_hold(sa);
+		p[n].sa = sa;
+		p[n++].flags = flags;
+	}
+	pthread_mutex_unlock(&sad->lock);
+	for (size_t i = 0; i < n; i++) {
+		cb(arg, p[i].sa, p[i].flags);
+		sa_put(p[i].sa);
+	}
+	free(p);
+	return (unsigned int)n;
+}
+
+void sad_aevent_sync(struct sad *sad, struct xfrm_sa *sa)
+{
+	pthread_mutex_lock(&sad->lock);
+	ae_snapshot(sa);
 	pthread_mutex_unlock(&sad->lock);
 }

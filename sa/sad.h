@@ -10,7 +10,8 @@
  *  - outbound, by the template (saddr, daddr, reqid, proto, mode, family),
  *    the chain told apart by mark, if_id (and SPI when the template has one)
  *    as the kernel's xfrm_state_find() does.
- * Larval SAs (ALLOCSPI) are in the inbound index (their SPI is taken) but
+ * Larval SAs are in the indexes once they have an SPI (ALLOCSPI; an
+ * ACQUIRE's larval SA has none unless its template names one), so
  * lookups for packets must still check sa_is_valid().
  *
  * Every other function is control plane: serialised by the SAD's mutex,
@@ -99,7 +100,11 @@ struct xfrm_sa *sad_lookup_out(const struct sad *sad, const struct sad_out_key *
  * NEWSA (xfrm_state_add): insert a built SA, state -> VALID, add_time set.
  * The SAD takes its own reference; the caller keeps its own and puts it.
  * If a larval SA of ALLOCSPI holds the same (daddr, SPI, proto), this is
- * -EEXIST as in the kernel (UPDSA completes larval SAs).
+ * -EEXIST as in the kernel (UPDSA completes larval SAs). Otherwise the
+ * larval SA this one answers is deleted (no event), as the kernel's: the
+ * larval SA whose seq is sa->seq (when non-zero) with the same proto and
+ * daddr, else an SPI-less larval SA of sa's template (family, mode, reqid,
+ * proto, daddr, saddr, mark, if_id).
  * Errors: -EEXIST, -EINVAL (family not AF_INET/AF_INET6, SPI 0 for ESP/AH),
  * -ENOSPC (table full), -ENOMEM.
  */
@@ -153,6 +158,38 @@ int sad_expire(struct sad *sad, struct xfrm_sa *sa, bool hard);
 unsigned int sad_flush(struct sad *sad, uint8_t proto);
 
 /*
+ * ACQUIRE (the kernel's xfrm_state_find() when no SA serves an outbound
+ * template): decide whether to ask the IKE daemon, and remember that it
+ * was asked with a larval SA.
+ *  - a VALID SA serves req->key now: -EEXIST, nothing to send;
+ *  - a larval (ACQ) SA for the template exists (same family, addresses,
+ *    reqid, proto, mode, mark and if_id; and SPI when the template names
+ *    one), from an earlier ACQUIRE or an ALLOCSPI: -EINPROGRESS, nothing
+ *    to send: one ACQUIRE per larval SA, as the kernel;
+ *  - else a larval SA is created and *out gets a reference to it: state
+ *    ACQ, SPI the template's (usually 0, then it is in no hash index),
+ *    selector the flow, seq req->seq, hard_add_expires_seconds =
+ *    XFRM_ACQ_EXPIRES; the caller sends XFRM_MSG_ACQUIRE with that seq.
+ *    ALLOCSPI quoting seq gives it an SPI, NEWSA for the template (or
+ *    quoting seq) replaces it, UPDSA on its SPI completes it; if none comes
+ *    it expires hard (an XFRM_MSG_EXPIRE through the event callback, as
+ *    the kernel's acquire timeout). Errors: -EINVAL (bad family or
+ *    proto), -ENOSPC, -ENOMEM.
+ * A caller whose ACQUIRE reached nobody deletes the larval SA again
+ * (sad_delete_sa), as the kernel keeps none when km_query() fails.
+ */
+struct sad_acquire_req {
+	struct sad_out_key key;		/* the template resolved for the flow */
+	struct xfrm_selector sel;	/* the flow */
+	struct xfrm_mark mark;		/* the policy's mark, given to the larval SA */
+	uint32_t seq;			/* the ACQUIRE's sequence number, not 0 */
+};
+int sad_acquire(struct sad *sad, const struct sad_acquire_req *req, struct xfrm_sa **out);
+
+/* Number of larval (ACQ) SAs, with or without an SPI (tests, stats). */
+unsigned int sad_larval_count(struct sad *sad);
+
+/*
  * ALLOCSPI (xfrm_alloc_userspi). The larval SA is, in order: the larval SA
  * whose seq is req->info.seq (an ACQUIRE's, when non-zero) and daddr
  * matches; else the larval SA for (mode, reqid, proto, daddr, saddr, mark,
@@ -167,6 +204,33 @@ unsigned int sad_flush(struct sad *sad, uint8_t proto);
 int sad_alloc_spi(struct sad *sad, const struct xfrm_userspi_info *req,
 		  const struct xfrm_mark *mark, uint32_t if_id,
 		  struct xfrm_sa **out, const char **msg);
+
+/*
+ * Async events (XFRM_MSG_NEWAE to XFRMNLGRP_AEVENTS), the kernel's
+ * xfrm_replay_notify() and replay timer, evaluated by the control thread
+ * at each tick (the data path only counts: sa->replay->top inbound,
+ * sa->oseq outbound). now: tenths of a second on any monotonic clock.
+ * For each VALID SA, against the counters at its last event:
+ *  - XFRM_AE_CR when either counter moved by replay_maxdiff or more
+ *    (replay_maxdiff 0: never);
+ *  - XFRM_AE_CE when its timer (replay_maxage tenths, 0: none) is due and
+ *    a counter moved; if none moved, the timer stops (deferred) and the
+ *    next movement, however small, is told at once as XFRM_AE_CE.
+ * Each event takes the counters as the new reference and restarts the
+ * timer. cb(arg, sa, flags) runs without the SAD lock, with a reference
+ * held for the call. One event per SA per call at most: the tick is the
+ * rate limit (the kernel may send one every replay_maxdiff packets).
+ * Returns how many events were delivered.
+ */
+unsigned int sad_aevent_tick(struct sad *sad, uint64_t now,
+			     void (*cb)(void *arg, struct xfrm_sa *sa, uint32_t flags),
+			     void *arg);
+
+/*
+ * NEWAE from user space replaced the counters (an HA sync): take them as
+ * the reference of the next event, as the kernel copies replay to preplay.
+ */
+void sad_aevent_sync(struct sad *sad, struct xfrm_sa *sa);
 
 /*
  * Dumps (GETSA with NLM_F_DUMP), resumable across netlink messages as the

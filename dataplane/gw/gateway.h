@@ -58,8 +58,9 @@ void xgw_gateway_stop(void);
 /*
  * An outbound packet matched policy (dir, index) whose template tmpl has no
  * SA. The control thread finds the policy again by index (it may be gone)
- * and sends XFRM_MSG_ACQUIRE (xfrm_nl_acquire). Raised at most once a
- * second per policy.
+ * and decides with the SAD (sad_acquire: no SA and no larval SA for the
+ * template) whether to send XFRM_MSG_ACQUIRE (xfrm_nl_acquire). Asked at
+ * most once a control tick (100 ms) per policy.
  */
 struct xgw_acquire {
 	uint8_t dir;

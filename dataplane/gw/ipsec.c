@@ -277,17 +277,25 @@ static void out_key(const struct xfrm_user_tmpl *t, const struct spd_flow *f,
 	k->spi = t->id.spi;
 }
 
-/* XFRM_MSG_ACQUIRE through the control thread, once a second per policy. */
+/*
+ * Ask the control thread for an XFRM_MSG_ACQUIRE. It decides, with the
+ * SAD's larval SAs, whether one is sent (one per larval SA, as the
+ * kernel); here we only keep the ring quiet: one ask per policy per
+ * control tick (ACQUIRE_ASKS_PER_S, the tick of dataplane/control.h).
+ */
+#define ACQUIRE_ASKS_PER_S	10
+
 static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
 		    const struct xfrm_user_tmpl *t, const struct sad_out_key *k,
 		    const struct spd_flow *f)
 {
-	uintptr_t sec = (uintptr_t)(w->now / g->hz) + 1;
+	uint64_t per_tick = g->hz / ACQUIRE_ASKS_PER_S ? g->hz / ACQUIRE_ASKS_PER_S : 1;
+	uintptr_t tick = (uintptr_t)(w->now / per_tick) + 1;
 	uintptr_t last = (uintptr_t)__atomic_load_n(&pol->priv, __ATOMIC_RELAXED);
 	struct xgw_acquire a;
 
-	if (last == sec || !g->acquires ||
-	    !__atomic_compare_exchange_n((uintptr_t *)&pol->priv, &last, sec, false,
+	if (last == tick || !g->acquires ||
+	    !__atomic_compare_exchange_n((uintptr_t *)&pol->priv, &last, tick, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
 	memset(&a, 0, sizeof(a));

@@ -2,7 +2,9 @@
 /*
  * SAD: the kernel's add/update/delete/get errnos, inbound lookup by
  * (SPI, daddr, proto) with mark, outbound template lookup, ALLOCSPI range,
- * uniqueness and larval expiry, dump cursors, flush, counts.
+ * uniqueness and larval expiry, larval SAs of ACQUIREs (one per template,
+ * completed by ALLOCSPI + UPDSA or replaced by NEWSA, hard expiry), NEWAE
+ * thresholds, dump cursors, flush, counts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -238,10 +240,12 @@ static struct xfrm_userspi_info spi_req(uint32_t min, uint32_t max, uint32_t seq
 
 static int expired_hard, expired_soft;
 
+static struct xfrm_usersa_info last_expired;
+
 static void on_expire(void *arg, struct xfrm_sa *sa, bool hard)
 {
 	(void)arg;
-	(void)sa;
+	sa_get_usersa_info(sa, &last_expired);
 	if (hard)
 		expired_hard++;
 	else
@@ -322,6 +326,232 @@ static void test_alloc_spi(void **state)
 	}
 }
 
+
+/* ---- larval SAs of ACQUIREs (the kernel's xfrm_state_find / xfrm_state_add) ---- */
+
+static struct sad_acquire_req acq_req(uint32_t reqid, uint32_t seq)
+{
+	struct sad_acquire_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.key.saddr = sa_test_v4("10.0.0.1");
+	r.key.daddr = sa_test_v4("10.0.0.2");
+	r.key.family = AF_INET;
+	r.key.reqid = reqid;
+	r.key.proto = IPPROTO_ESP;
+	r.key.mode = XFRM_MODE_TUNNEL;
+	r.sel.family = AF_INET;
+	r.sel.saddr = sa_test_v4("192.0.2.1");
+	r.sel.daddr = sa_test_v4("198.51.100.1");
+	r.sel.prefixlen_s = r.sel.prefixlen_d = 32;
+	r.sel.proto = IPPROTO_UDP;
+	r.seq = seq;
+	return r;
+}
+
+static void test_acquire_larval(void **state)
+{
+	struct fx *fx = *state;
+	struct sad_acquire_req r = acq_req(7, 11);
+	struct xfrm_sa *x, *y, *got;
+	struct sad_info info;
+
+	/* T1: no SA for the template: a larval SA without SPI, selector the flow */
+	assert_int_equal(sad_acquire(fx->sad, &r, &x), 0);
+	assert_int_equal(sa_state_get(x), SA_STATE_ACQ);
+	assert_int_equal(x->id.spi, 0);
+	assert_int_equal(x->seq, 11);
+	assert_int_equal(x->reqid, 7);
+	assert_int_equal(x->sel.proto, IPPROTO_UDP);
+	assert_int_equal(x->lft.hard_add_expires_seconds, XFRM_ACQ_EXPIRES);
+	assert_null(sad_lookup_out(fx->sad, &r.key));
+	assert_int_equal(sad_larval_count(fx->sad), 1);
+	sad_get_info(fx->sad, &info);
+	assert_int_equal(info.sadcnt, 1);	/* counted, as the kernel's */
+
+	/* T2: while it lives, no second ACQUIRE for the template (any flow, any seq) */
+	r.seq = 12;
+	r.sel.dport = htons(53);
+	assert_int_equal(sad_acquire(fx->sad, &r, &y), -EINPROGRESS);
+	/* another reqid is another template */
+	r = acq_req(8, 13);
+	assert_int_equal(sad_acquire(fx->sad, &r, &y), 0);
+	assert_int_equal(sad_larval_count(fx->sad), 2);
+
+	/* T3: ALLOCSPI quoting seq 11 gives that same larval SA an SPI */
+	{
+		struct xfrm_userspi_info q = spi_req(0x100, 0x1ff, 11);
+
+		q.info.reqid = 0;	/* charon's: the seq decides */
+		assert_int_equal(sad_alloc_spi(fx->sad, &q, NULL, 0, &got, NULL), 0);
+		assert_ptr_equal(got, x);
+		assert_in_range(ntohl(x->id.spi), 0x100, 0x1ff);
+		sa_put(got);
+	}
+	r = acq_req(7, 14);
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EINPROGRESS);	/* still larval */
+
+	/* T4: UPDSA on its SPI completes it: the template has a VALID SA */
+	{
+		struct xfrm_sa *n = mk("10.0.0.1", "10.0.0.2", ntohl(x->id.spi), IPPROTO_ESP, 7);
+
+		assert_int_equal(sad_update(fx->sad, n, NULL), 0);
+		assert_int_equal(sa_state_get(x), SA_STATE_DEAD);
+		assert_ptr_equal(sad_lookup_out(fx->sad, &r.key), n);
+		sa_put(n);
+	}
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EEXIST);
+	sa_put(x);
+
+	/* T5: NEWSA for reqid 8's template (its own SPI, no seq) replaces its larval SA */
+	assert_int_equal(add_put(fx->sad, mk("10.0.0.1", "10.0.0.2", 0x2000, IPPROTO_ESP, 8)), 0);
+	assert_int_equal(sa_state_get(y), SA_STATE_DEAD);
+	sa_put(y);
+	assert_int_equal(sad_larval_count(fx->sad), 0);
+	r = acq_req(8, 15);
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EEXIST);
+
+	/* T6: NEWSA quoting the ACQUIRE's seq replaces it even for another reqid */
+	r = acq_req(9, 16);
+	assert_int_equal(sad_acquire(fx->sad, &r, &x), 0);
+	{
+		struct xfrm_sa *n = mk("10.0.0.1", "10.0.0.2", 0x2001, IPPROTO_ESP, 10);
+
+		n->seq = 16;
+		assert_int_equal(add_put(fx->sad, n), 0);
+	}
+	assert_int_equal(sa_state_get(x), SA_STATE_DEAD);
+	sa_put(x);
+	/* ... but not a larval SA of another destination (seq and daddr must agree) */
+	r = acq_req(11, 17);
+	assert_int_equal(sad_acquire(fx->sad, &r, &x), 0);
+	{
+		struct xfrm_sa *n = mk("10.0.0.1", "10.0.0.3", 0x2002, IPPROTO_ESP, 11);
+
+		n->seq = 17;
+		assert_int_equal(add_put(fx->sad, n), 0);
+	}
+	assert_int_equal(sa_state_get(x), SA_STATE_ACQ);
+
+	/* T7: unanswered, it expires hard after XFRM_ACQ_EXPIRES with SPI 0 and its seq */
+	sad_set_event_ops(fx->sad, &ops, NULL);
+	expired_hard = expired_soft = 0;
+	sa_test_time += XFRM_ACQ_EXPIRES - 1;
+	assert_int_equal(sad_tick(fx->sad), 0);
+	sa_test_time += 1;
+	assert_int_equal(sad_tick(fx->sad), 1);
+	assert_int_equal(expired_hard, 1);
+	assert_int_equal(expired_soft, 0);
+	assert_int_equal(last_expired.id.spi, 0);
+	assert_int_equal(last_expired.seq, 17);
+	assert_int_equal(last_expired.reqid, 11);
+	assert_int_equal(sa_state_get(x), SA_STATE_DEAD);
+	sa_put(x);
+	/* then the next packet may ask again */
+	r = acq_req(11, 18);
+	assert_int_equal(sad_acquire(fx->sad, &r, &x), 0);
+	assert_int_equal(sad_delete_sa(fx->sad, x), 0);	/* an ACQUIRE that reached nobody */
+	sa_put(x);
+	assert_int_equal(sad_larval_count(fx->sad), 0);
+
+	/* T8: a template naming an SPI: the larval SA holds it; bad requests */
+	r = acq_req(12, 19);
+	r.key.spi = htonl(0x3333);
+	assert_int_equal(sad_acquire(fx->sad, &r, &x), 0);
+	assert_int_equal(x->id.spi, htonl(0x3333));
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EINPROGRESS);
+	sa_put(x);
+	r.key.family = AF_UNSPEC;
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EINVAL);
+	r = acq_req(12, 20);
+	r.key.proto = IPPROTO_UDP;
+	assert_int_equal(sad_acquire(fx->sad, &r, &got), -EINVAL);
+}
+
+
+/* ---- NEWAE thresholds (the kernel's xfrm_replay_notify and replay timer) ---- */
+
+static struct {
+	unsigned int n;
+	uint32_t flags;
+	struct xfrm_sa *sa;
+} ae_seen;
+
+static void on_ae(void *arg, struct xfrm_sa *sa, uint32_t flags)
+{
+	(void)arg;
+	ae_seen.n++;
+	ae_seen.flags = flags;
+	ae_seen.sa = sa;
+}
+
+/* Events of one tick at now (tenths of a second): how many, and the last flags. */
+static uint32_t ae_tick(struct sad *sad, uint64_t now, unsigned int *n)
+{
+	memset(&ae_seen, 0, sizeof(ae_seen));
+	*n = sad_aevent_tick(sad, now, on_ae, NULL);
+	assert_int_equal(*n, ae_seen.n);
+	return ae_seen.flags;
+}
+
+static void test_aevents(void **state)
+{
+	struct fx *fx = *state;
+	struct xfrm_sa *sa = mk("10.0.0.1", "10.0.0.2", 0x6000, IPPROTO_ESP, 1);
+	struct xfrm_sa *quiet = mk("10.0.0.1", "10.0.0.2", 0x6001, IPPROTO_ESP, 1);
+	unsigned int n;
+	uint64_t seq;
+
+	assert_int_equal(sa_replay_setup(sa, 32, NULL, NULL), 0);
+	sa->replay_maxdiff = 5;			/* XFRMA_REPLAY_THRESH: packets */
+	sa->replay_maxage = 10;			/* XFRMA_ETIMER_THRESH: 1 s */
+	__atomic_store_n(&sa->oseq, 7, __ATOMIC_RELAXED);	/* seeded: not news */
+	assert_int_equal(sad_add(fx->sad, sa), 0);
+	assert_int_equal(add_put(fx->sad, quiet), 0);	/* no thresholds: never told */
+
+	/* T1: nothing moved: no event; the timer is armed for 110 */
+	assert_int_equal(ae_tick(fx->sad, 100, &n), 0);
+	assert_int_equal(n, 0);
+	/* T2: outbound moves by less than the threshold, then reaches it: XFRM_AE_CR */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	__atomic_store_n(&quiet->oseq, 100, __ATOMIC_RELAXED);
+	ae_tick(fx->sad, 101, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	assert_int_equal(ae_tick(fx->sad, 102, &n), XFRM_AE_CR);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(ae_seen.sa, sa);
+	/* T3: the timer (restarted at 102) finds nothing new at 112: deferred, silent */
+	ae_tick(fx->sad, 112, &n);
+	assert_int_equal(n, 0);
+	ae_tick(fx->sad, 150, &n);
+	assert_int_equal(n, 0);
+	/* T4: ... so the next change, one packet, is told at once as XFRM_AE_CE */
+	assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	assert_int_equal(ae_tick(fx->sad, 151, &n), XFRM_AE_CE);
+	assert_int_equal(n, 1);
+	/* T5: the timer runs again: one packet is told when it is due (161), not before */
+	assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	ae_tick(fx->sad, 160, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(ae_tick(fx->sad, 161, &n), XFRM_AE_CE);
+	/* T6: inbound progress counts as well (the window's highest sequence number) */
+	assert_int_equal(sa_replay_advance(sa->replay, 5), 0);
+	assert_int_equal(ae_tick(fx->sad, 162, &n), XFRM_AE_CR);
+	/* T7: counters replaced by NEWAE are the new reference, not an event */
+	__atomic_store_n(&sa->oseq, 5000, __ATOMIC_RELAXED);
+	sad_aevent_sync(fx->sad, sa);
+	ae_tick(fx->sad, 163, &n);
+	assert_int_equal(n, 0);
+	/* T8: an expired SA is not told about */
+	assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	sa->replay_maxdiff = 1;
+	sa_lifetime_raise(sa, SA_EV_HARD);
+	ae_tick(fx->sad, 164, &n);
+	assert_int_equal(n, 0);
+}
+
 struct page {
 	unsigned int n, max;
 	uint32_t spis[64];
@@ -389,6 +619,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acquire_larval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aevents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_cursor, setup, teardown),
 	};
 
