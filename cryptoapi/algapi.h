@@ -174,7 +174,8 @@ void crypto_alg_mark_dead(struct crypto_alg *alg);
  * algorithm, grabs its children with crypto_grab_spawn() (which resolves and
  * instantiates them), names it with crypto_inst_setname(), sets cra_destroy
  * and calls crypto_register_instance(). On any failure create() releases what
- * it grabbed with crypto_drop_spawns() and frees its memory.
+ * it grabbed with crypto_drop_spawns() and frees its memory. Most templates
+ * let crypto_inst_create() (below) do all of that.
  */
 struct crypto_template {
 	const char *name;
@@ -206,6 +207,75 @@ int crypto_spawn_cipher(struct crypto_cipher **out, struct crypto_alg *alg);
 int crypto_spawn_skcipher(struct crypto_skcipher **out, struct crypto_alg *alg);
 int crypto_spawn_aead(struct crypto_aead **out, struct crypto_alg *alg);
 int crypto_spawn_shash(struct crypto_shash **out, struct crypto_alg *alg);
+
+/*
+ * The steps every instance takes, written once (template.c). A template
+ * describes its instances with a crypto_inst_spec and its create() is
+ *   return crypto_inst_create(tmpl, &spec, args, nargs);
+ * which
+ *  - allocates the typed algorithm and copies spec->alg into it (the ops and
+ *    whatever does not depend on the children, including base.cra_ctxsize),
+ *  - grabs one spawn per argument, of the type and with the mask given
+ *    (-EINVAL when nargs does not match),
+ *  - runs spec->check (refuse unsuitable children), names the instance
+ *    "tmpl(children)" and then grabs the spawns with a fixed name (they are
+ *    not part of the instance name),
+ *  - takes cra_priority, and cra_module and cra_blocksize unless spec->alg
+ *    sets them, from spawn spec->lead,
+ *  - runs spec->fill (child-dependent fields, priority overrides; may refuse),
+ *  - registers the instance; on any failure it drops the spawns and frees it.
+ * inst->cra_tmpl is set before check and fill run, so a template that wraps
+ * its crypto_template in a larger struct can find its variant there (also
+ * from a transform: tfm->base.alg->cra_tmpl).
+ */
+struct crypto_spawn_spec {
+	enum crypto_alg_type type;	/* 0 ends the list */
+	uint32_t mask;			/* e.g. CRYPTO_ALG_ASYNC: synchronous children only */
+	const char *name;		/* NULL: the next argument; else a fixed child */
+};
+
+struct crypto_inst_spec {
+	enum crypto_alg_type type;	/* of the instance */
+	const void *alg;		/* prototype: struct skcipher_alg, aead_alg, ... */
+	int lead;			/* spawn giving priority, module and blocksize */
+	struct crypto_spawn_spec spawns[CRYPTO_MAX_SPAWNS];
+	int (*check)(struct crypto_alg *inst);	/* optional, before naming */
+	int (*fill)(struct crypto_alg *inst);	/* optional, after naming */
+};
+
+int crypto_inst_create(struct crypto_template *tmpl, const struct crypto_inst_spec *spec,
+		       const char *const *args, int nargs);
+
+/*
+ * A child's key sizes (of any type) plus extra bytes the template appends
+ * (a salt or nonce); a child with no key bounds (0/0, its setkey decides)
+ * gives 0/0.
+ */
+void crypto_inst_keysizes(const struct crypto_alg *child, uint32_t extra, uint32_t *min,
+			  uint32_t *max);
+
+/*
+ * Child transforms of an instance's transform. The transform context starts
+ * with one pointer per spawn, in spawn order, each of the spawn's transform
+ * type (struct crypto_cipher *, struct crypto_shash *, ...). init makes them
+ * all (none on failure); exit frees them in reverse order. The typed forms
+ * serve directly as the instance's init/exit ops.
+ */
+int crypto_inst_init_children(struct crypto_tfm *tfm);
+void crypto_inst_exit_children(struct crypto_tfm *tfm);
+int crypto_inst_init_skcipher(struct crypto_skcipher *tfm);
+void crypto_inst_exit_skcipher(struct crypto_skcipher *tfm);
+int crypto_inst_init_aead(struct crypto_aead *tfm);
+void crypto_inst_exit_aead(struct crypto_aead *tfm);
+int crypto_inst_init_shash(struct crypto_shash *tfm);
+void crypto_inst_exit_shash(struct crypto_shash *tfm);
+/* setkey of an skcipher instance whose key is its one cipher child's key. */
+int crypto_inst_skcipher_setkey(struct crypto_skcipher *tfm, const uint8_t *key,
+				unsigned int keylen);
+
+/* Register templates in order, all or none; unregister in reverse order. */
+int crypto_register_templates(struct crypto_template *const *tmpls, int n);
+void crypto_unregister_templates(struct crypto_template *const *tmpls, int n);
 
 /* Lookup with a reference taken (release with crypto_alg_put). */
 int crypto_alg_lookup(struct crypto_alg **out, const char *name,
@@ -240,6 +310,22 @@ struct crypto_module {
 };
 
 void crypto_module_add(struct crypto_module *mod);
+
+/* A template module: registers the templates listed (all or none). */
+#define CRYPTO_TEMPLATE_MODULE(id, ...)                                        \
+	static struct crypto_template *const crypto_tmpls_##id[] = { __VA_ARGS__ }; \
+	static int crypto_tmpls_init_##id(void)                                \
+	{                                                                     \
+		return crypto_register_templates(crypto_tmpls_##id,            \
+			(int)(sizeof(crypto_tmpls_##id) / sizeof(crypto_tmpls_##id[0]))); \
+	}                                                                     \
+	static void crypto_tmpls_exit_##id(void)                               \
+	{                                                                     \
+		crypto_unregister_templates(crypto_tmpls_##id,                 \
+			(int)(sizeof(crypto_tmpls_##id) / sizeof(crypto_tmpls_##id[0]))); \
+	}                                                                     \
+	CRYPTO_MODULE(id, CRYPTO_MODULE_TEMPLATE, crypto_tmpls_init_##id,      \
+		      crypto_tmpls_exit_##id)
 
 #define CRYPTO_MODULE(id, lvl, initfn, exitfn)                                \
 	static struct crypto_module crypto_module_##id = {                     \

@@ -4,7 +4,6 @@
  * cipher, as ESP uses it (RFC 3602). The request IV is replaced by the last
  * ciphertext block so that consecutive requests chain.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -13,30 +12,10 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
+/* Made by crypto_inst_init_skcipher(): the child comes first. */
 struct cbc_ctx {
 	struct crypto_cipher *child;
 };
-
-static int cbc_init(struct crypto_skcipher *tfm)
-{
-	struct cbc_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	return crypto_spawn_cipher(&ctx->child, tfm->base.alg->cra_spawns[0]);
-}
-
-static void cbc_exit(struct crypto_skcipher *tfm)
-{
-	struct cbc_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	crypto_free_cipher(ctx->child);
-}
-
-static int cbc_setkey(struct crypto_skcipher *tfm, const uint8_t *key, unsigned int keylen)
-{
-	struct cbc_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	return crypto_cipher_setkey(ctx->child, key, keylen);
-}
 
 /* C_i = E(P_i ^ C_{i-1}), C_0 = IV */
 static void cbc_encrypt_run(struct cipher_alg *c, struct crypto_cipher *child, uint8_t *dst,
@@ -98,52 +77,38 @@ static int cbc_decrypt(struct skcipher_request *req)
 	return cbc_crypt(req, false);
 }
 
-static void cbc_destroy(struct crypto_alg *alg)
+static const struct skcipher_alg cbc_alg = {
+	.init = crypto_inst_init_skcipher,
+	.exit = crypto_inst_exit_skcipher,
+	.setkey = crypto_inst_skcipher_setkey,
+	.encrypt = cbc_encrypt,
+	.decrypt = cbc_decrypt,
+	.base = {
+		.cra_module = "generic",
+		.cra_ctxsize = sizeof(struct cbc_ctx),
+	},
+};
+
+/* The cipher's key sizes; the IV is one block. */
+static int cbc_fill(struct crypto_alg *base)
 {
-	free(container_of_alg(alg, struct skcipher_alg));
+	struct skcipher_alg *inst = container_of_alg(base, struct skcipher_alg);
+
+	crypto_inst_keysizes(base->cra_spawns[0], 0, &inst->min_keysize, &inst->max_keysize);
+	inst->ivsize = base->cra_blocksize;
+	return 0;
 }
+
+static const struct crypto_inst_spec cbc_spec = {
+	.type = CRYPTO_ALG_TYPE_SKCIPHER,
+	.alg = &cbc_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_CIPHER } },
+	.fill = cbc_fill,
+};
 
 static int cbc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	struct skcipher_alg *inst;
-	struct cipher_alg *c;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	rc = crypto_grab_spawn(&inst->base, 0, args[0], CRYPTO_ALG_TYPE_CIPHER, 0, 0);
-	if (rc)
-		goto err_free;
-	rc = crypto_inst_setname(&inst->base, tmpl->name);
-	if (rc)
-		goto err_drop;
-	c = container_of_alg(inst->base.cra_spawns[0], struct cipher_alg);
-	inst->min_keysize = c->min_keysize;
-	inst->max_keysize = c->max_keysize;
-	inst->ivsize = c->base.cra_blocksize;
-	inst->init = cbc_init;
-	inst->exit = cbc_exit;
-	inst->setkey = cbc_setkey;
-	inst->encrypt = cbc_encrypt;
-	inst->decrypt = cbc_decrypt;
-	strcpy(inst->base.cra_module, "generic");
-	inst->base.cra_priority = c->base.cra_priority;
-	inst->base.cra_blocksize = c->base.cra_blocksize;
-	inst->base.cra_ctxsize = sizeof(struct cbc_ctx);
-	inst->base.cra_destroy = cbc_destroy;
-	rc = crypto_register_instance(tmpl, &inst->base, CRYPTO_ALG_TYPE_SKCIPHER);
-	if (rc)
-		goto err_drop;
-	return 0;
-
-err_drop:
-	crypto_drop_spawns(&inst->base);
-err_free:
-	free(inst);
-	return rc;
+	return crypto_inst_create(tmpl, &cbc_spec, args, nargs);
 }
 
 static struct crypto_template cbc_tmpl = {
@@ -151,14 +116,4 @@ static struct crypto_template cbc_tmpl = {
 	.create = cbc_create,
 };
 
-static int cbc_mod_init(void)
-{
-	return crypto_register_template(&cbc_tmpl);
-}
-
-static void cbc_mod_exit(void)
-{
-	crypto_unregister_template(&cbc_tmpl);
-}
-
-CRYPTO_MODULE(cbc, CRYPTO_MODULE_TEMPLATE, cbc_mod_init, cbc_mod_exit)
+CRYPTO_TEMPLATE_MODULE(cbc, &cbc_tmpl)

@@ -5,6 +5,7 @@
  * tested algorithm for each argument) and registers the instance.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -151,4 +152,277 @@ int crypto_inst_setname(struct crypto_alg *inst, const char *tmpl_name)
 	memcpy(inst->cra_driver_name, drv, dl);
 	memcpy(inst->cra_driver_name + dl, ")", 2);
 	return 0;
+}
+
+/* ---- building instances (crypto_inst_create and its helpers) ---- */
+
+/* Where each typed algorithm keeps its crypto_alg, and how big it is. */
+static const struct {
+	size_t size;
+	size_t base_off;
+} inst_layout[] = {
+	[CRYPTO_ALG_TYPE_CIPHER] = { sizeof(struct cipher_alg), offsetof(struct cipher_alg, base) },
+	[CRYPTO_ALG_TYPE_SKCIPHER] = { sizeof(struct skcipher_alg),
+				       offsetof(struct skcipher_alg, base) },
+	[CRYPTO_ALG_TYPE_AEAD] = { sizeof(struct aead_alg), offsetof(struct aead_alg, base) },
+	[CRYPTO_ALG_TYPE_SHASH] = { sizeof(struct shash_alg), offsetof(struct shash_alg, base) },
+	[CRYPTO_ALG_TYPE_RNG] = { sizeof(struct rng_alg), offsetof(struct rng_alg, base) },
+};
+
+#define N_LAYOUTS (sizeof(inst_layout) / sizeof(inst_layout[0]))
+
+static void inst_destroy(struct crypto_alg *inst)
+{
+	free((char *)inst - inst_layout[inst->cra_type].base_off);
+}
+
+/* A copy of the prototype, ready to take spawns. */
+static struct crypto_alg *inst_new(struct crypto_template *tmpl,
+				   const struct crypto_inst_spec *spec)
+{
+	struct crypto_alg *inst;
+	char *mem;
+
+	mem = calloc(1, inst_layout[spec->type].size);
+	if (!mem)
+		return NULL;
+	memcpy(mem, spec->alg, inst_layout[spec->type].size);
+	inst = (struct crypto_alg *)(void *)(mem + inst_layout[spec->type].base_off);
+	inst->cra_type = spec->type;
+	inst->cra_tmpl = tmpl;
+	inst->cra_destroy = inst_destroy;
+	return inst;
+}
+
+/* Grab the spawns that come from arguments (fixed == false) or the others. */
+static int inst_grab(struct crypto_alg *inst, const struct crypto_inst_spec *spec,
+		     const char *const *args, bool fixed)
+{
+	const struct crypto_spawn_spec *s = spec->spawns;
+	int i, rc = 0;
+
+	for (i = 0; i < CRYPTO_MAX_SPAWNS && s[i].type && !rc; i++) {
+		if (!s[i].name == fixed)
+			continue;
+		rc = crypto_grab_spawn(inst, i, fixed ? s[i].name : *args++, s[i].type, 0,
+				       s[i].mask);
+	}
+	return rc;
+}
+
+static int inst_nargs(const struct crypto_inst_spec *spec)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CRYPTO_MAX_SPAWNS && spec->spawns[i].type; i++)
+		n += !spec->spawns[i].name;
+	return n;
+}
+
+/* Priority always, module and blocksize unless the prototype fixes them. */
+static void inst_inherit(struct crypto_alg *inst, const struct crypto_alg *lead)
+{
+	inst->cra_priority = lead->cra_priority;
+	if (!inst->cra_module[0])
+		memcpy(inst->cra_module, lead->cra_module, sizeof(inst->cra_module));
+	if (!inst->cra_blocksize)
+		inst->cra_blocksize = lead->cra_blocksize;
+}
+
+int crypto_inst_create(struct crypto_template *tmpl, const struct crypto_inst_spec *spec,
+		       const char *const *args, int nargs)
+{
+	struct crypto_alg *inst;
+	int rc;
+
+	if ((unsigned int)spec->type >= N_LAYOUTS || !inst_layout[spec->type].size ||
+	    spec->lead < 0 || spec->lead >= CRYPTO_MAX_SPAWNS || nargs != inst_nargs(spec))
+		return -EINVAL;
+	inst = inst_new(tmpl, spec);
+	if (!inst)
+		return -ENOMEM;
+	rc = inst_grab(inst, spec, args, false) ?:
+	     (spec->check ? spec->check(inst) : 0) ?:
+	     crypto_inst_setname(inst, tmpl->name) ?:
+	     inst_grab(inst, spec, NULL, true);
+	if (rc)
+		goto err;
+	if (!inst->cra_spawns[spec->lead]) {
+		rc = -EINVAL;
+		goto err;
+	}
+	inst_inherit(inst, inst->cra_spawns[spec->lead]);
+	rc = (spec->fill ? spec->fill(inst) : 0) ?:
+	     crypto_register_instance(tmpl, inst, spec->type);
+	if (rc)
+		goto err;
+	return 0;
+
+err:
+	crypto_drop_spawns(inst);
+	inst_destroy(inst);
+	return rc;
+}
+
+void crypto_inst_keysizes(const struct crypto_alg *child, uint32_t extra, uint32_t *min,
+			  uint32_t *max)
+{
+	uint32_t lo = 0, hi = 0;
+
+	switch (child->cra_type) {
+	case CRYPTO_ALG_TYPE_CIPHER:
+		lo = container_of_alg(child, const struct cipher_alg)->min_keysize;
+		hi = container_of_alg(child, const struct cipher_alg)->max_keysize;
+		break;
+	case CRYPTO_ALG_TYPE_SKCIPHER:
+		lo = container_of_alg(child, const struct skcipher_alg)->min_keysize;
+		hi = container_of_alg(child, const struct skcipher_alg)->max_keysize;
+		break;
+	case CRYPTO_ALG_TYPE_AEAD:
+		lo = container_of_alg(child, const struct aead_alg)->min_keysize;
+		hi = container_of_alg(child, const struct aead_alg)->max_keysize;
+		break;
+	case CRYPTO_ALG_TYPE_SHASH:
+		lo = container_of_alg(child, const struct shash_alg)->min_keysize;
+		hi = container_of_alg(child, const struct shash_alg)->max_keysize;
+		break;
+	default:
+		break;
+	}
+	*min = hi ? lo + extra : 0;
+	*max = hi ? hi + extra : 0;
+}
+
+/* ---- child transforms ---- */
+
+/* Child pointer i of a context laid out as crypto_inst_init_children() says. */
+static void *child_slot(struct crypto_tfm *tfm, int i)
+{
+	return (char *)crypto_tfm_ctx(tfm) + (size_t)i * sizeof(void *);
+}
+
+static int child_spawn(void *slot, struct crypto_alg *alg)
+{
+	switch (alg->cra_type) {
+	case CRYPTO_ALG_TYPE_CIPHER:
+		return crypto_spawn_cipher(slot, alg);
+	case CRYPTO_ALG_TYPE_SKCIPHER:
+		return crypto_spawn_skcipher(slot, alg);
+	case CRYPTO_ALG_TYPE_AEAD:
+		return crypto_spawn_aead(slot, alg);
+	case CRYPTO_ALG_TYPE_SHASH:
+		return crypto_spawn_shash(slot, alg);
+	default:
+		return -EINVAL;
+	}
+}
+
+static void child_free(void *slot, const struct crypto_alg *alg)
+{
+	switch (alg->cra_type) {
+	case CRYPTO_ALG_TYPE_CIPHER:
+		crypto_free_cipher(*(struct crypto_cipher **)slot);
+		break;
+	case CRYPTO_ALG_TYPE_SKCIPHER:
+		crypto_free_skcipher(*(struct crypto_skcipher **)slot);
+		break;
+	case CRYPTO_ALG_TYPE_AEAD:
+		crypto_free_aead(*(struct crypto_aead **)slot);
+		break;
+	case CRYPTO_ALG_TYPE_SHASH:
+		crypto_free_shash(*(struct crypto_shash **)slot);
+		break;
+	default:
+		break;
+	}
+}
+
+static void children_free(struct crypto_tfm *tfm, int n)
+{
+	while (n-- > 0)
+		child_free(child_slot(tfm, n), tfm->alg->cra_spawns[n]);
+}
+
+int crypto_inst_init_children(struct crypto_tfm *tfm)
+{
+	struct crypto_alg *const *spawns = tfm->alg->cra_spawns;
+	int i, rc;
+
+	for (i = 0; i < CRYPTO_MAX_SPAWNS && spawns[i]; i++) {
+		rc = child_spawn(child_slot(tfm, i), spawns[i]);
+		if (rc) {
+			children_free(tfm, i);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void crypto_inst_exit_children(struct crypto_tfm *tfm)
+{
+	int n = 0;
+
+	while (n < CRYPTO_MAX_SPAWNS && tfm->alg->cra_spawns[n])
+		n++;
+	children_free(tfm, n);
+}
+
+int crypto_inst_init_skcipher(struct crypto_skcipher *tfm)
+{
+	return crypto_inst_init_children(&tfm->base);
+}
+
+void crypto_inst_exit_skcipher(struct crypto_skcipher *tfm)
+{
+	crypto_inst_exit_children(&tfm->base);
+}
+
+int crypto_inst_init_aead(struct crypto_aead *tfm)
+{
+	return crypto_inst_init_children(&tfm->base);
+}
+
+void crypto_inst_exit_aead(struct crypto_aead *tfm)
+{
+	crypto_inst_exit_children(&tfm->base);
+}
+
+int crypto_inst_init_shash(struct crypto_shash *tfm)
+{
+	return crypto_inst_init_children(&tfm->base);
+}
+
+void crypto_inst_exit_shash(struct crypto_shash *tfm)
+{
+	crypto_inst_exit_children(&tfm->base);
+}
+
+int crypto_inst_skcipher_setkey(struct crypto_skcipher *tfm, const uint8_t *key,
+				unsigned int keylen)
+{
+	struct crypto_cipher **child = crypto_skcipher_ctx(tfm);
+
+	return crypto_cipher_setkey(*child, key, keylen);
+}
+
+/* ---- template lists ---- */
+
+int crypto_register_templates(struct crypto_template *const *tmpls, int n)
+{
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		rc = crypto_register_template(tmpls[i]);
+		if (rc) {
+			crypto_unregister_templates(tmpls, i);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void crypto_unregister_templates(struct crypto_template *const *tmpls, int n)
+{
+	while (n-- > 0)
+		crypto_unregister_template(tmpls[n]);
 }
