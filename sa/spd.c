@@ -5,6 +5,13 @@
  * one rte_acl context per direction and family, whose rules are ranked by
  * (priority, insertion order) so that the ACL's "highest priority wins"
  * gives the kernel's "lowest priority value, then oldest" first match.
+ *
+ * Readers see whole rule sets: each table is a snapshot with its own
+ * references to its policies, swapped in by one pointer store. Insert,
+ * delete, replace and flush change the control plane only; the data path
+ * moves from one snapshot to the next at spd_publish(). Marking a policy
+ * unusable before its successor is published would open a window where a
+ * flow matches nothing (and leaves in clear text).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -366,6 +373,12 @@ static void deferred_policy_put(void *arg)
 	policy_put(arg);
 }
 
+/*
+ * Out of the control plane at once; the data path keeps answering with it
+ * until the table of its direction and family is rebuilt and published
+ * (spd_publish), so that a replacement or a re-add in the same burst takes
+ * its place without a moment where no policy matches.
+ */
 void spd_unlink_locked(struct spd *spd, struct xfrm_policy *pol)
 {
 	if (pol->spd != spd)
@@ -629,12 +642,6 @@ bool spd_selector_match(const struct xfrm_selector *sel, const struct spd_flow *
 	       (!sel->ifindex || (uint32_t)sel->ifindex == f->ifindex);
 }
 
-static bool policy_match(const struct xfrm_policy *p, const struct spd_flow *f)
-{
-	return (f->mark & p->mark.m) == p->mark.v && p->if_id == f->if_id &&
-	       spd_selector_match(&p->sel, f);
-}
-
 /* ---- rte_acl rule sets ---- */
 
 /* Classification keys, network byte order, 4-byte groups. */
@@ -893,23 +900,15 @@ static void flow_key6(struct acl_key6 *k, const struct spd_flow *f)
 	k->if_id = htonl(f->if_id);
 }
 
-/* ACL result -> policy; a policy deleted since the build falls back to a scan. */
-static struct xfrm_policy *resolve(const struct spd_table *t, uint32_t res,
-				   const struct spd_flow *f)
+/*
+ * ACL result -> policy. A policy unlinked since the build still answers: the
+ * published table is the rule set readers use until its replacement is
+ * published (it holds a reference, freed after a grace period), so a
+ * replaced policy is seen as itself or as its replacement, never as a gap.
+ */
+static inline struct xfrm_policy *resolve(const struct spd_table *t, uint32_t res)
 {
-	struct xfrm_policy *p;
-
-	if (!res)
-		return NULL;
-	p = t->pols[res - 1];
-	if (likely(!__atomic_load_n(&p->dead, __ATOMIC_ACQUIRE)))
-		return p;
-	for (uint32_t i = res; i < t->n; i++) {
-		p = t->pols[i];
-		if (!__atomic_load_n(&p->dead, __ATOMIC_ACQUIRE) && policy_match(p, f))
-			return p;
-	}
-	return NULL;
+	return res ? t->pols[res - 1] : NULL;
 }
 
 struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct spd_flow *f)
@@ -932,7 +931,7 @@ struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct 
 	else
 		flow_key4(&k.k4, f);
 	rte_acl_classify(t->ctx, data, &res, 1, 1);
-	return resolve(t, res, f);
+	return resolve(t, res);
 }
 
 void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
@@ -964,5 +963,5 @@ void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 	}
 	rte_acl_classify(t->ctx, data, res, n, 1);
 	for (unsigned int i = 0; i < n; i++)
-		out[i] = resolve(t, res[i], &flows[i]);
+		out[i] = resolve(t, res[i]);
 }

@@ -14,10 +14,15 @@
  * plane and published with RCU. Rebuilding is batched: insert/delete only
  * mark the tables dirty; spd_publish() rebuilds what changed. The netlink
  * server calls it when its socket is drained (so `ip -batch` with 100k
- * policies rebuilds once per burst), and spd_tick() calls it too. Until
- * published, a new policy is not seen by the data path and a deleted one
- * is skipped (the lookup then falls back to a scan of the published rules
- * in priority order, so the result stays the kernel's).
+ * policies rebuilds once per burst), and spd_tick() calls it too.
+ *
+ * The data path sees the rule set of the last publish, whole: a new policy
+ * is seen, and a deleted, replaced or flushed one stops answering, when the
+ * table of its direction and family is next published. So UPDPOLICY,
+ * DELPOLICY + NEWPOLICY and FLUSHPOLICY + re-adds within one burst switch
+ * atomically for readers: a flow gets the old policy or the new one, never
+ * no policy (which would send it in clear text). If a rebuild fails, the
+ * previous rule set stays in use and the next publish retries.
  *
  * Control-plane functions are serialised by the SPD's mutex; errors follow
  * the kernel's xfrm_policy_insert/byid/bysel (EEXIST, ENOENT, EINVAL).
@@ -70,7 +75,8 @@ struct xfrm_policy {
 	void *priv;			/* free for the data path (e.g. a bundle cache) */
 
 	/* ---- bookkeeping ---- */
-	uint8_t dead;			/* unlinked (atomic) */
+	uint8_t dead;			/* unlinked from the control plane (atomic);
+					 * lookups may return it until republished */
 	uint32_t ev_delivered;		/* SA_EV_SOFT / SA_EV_HARD delivered */
 	uint32_t refcnt;		/* atomic */
 	uint64_t pos;			/* insertion order, ties of priority */
@@ -209,8 +215,10 @@ struct spd_flow {
 
 /*
  * The first policy (priority, then insertion order) of direction dir whose
- * selector, mark and if_id match the flow, among those published; NULL if
- * none. Only MAIN-type policies. RCU reader: no reference taken.
+ * selector, mark and if_id match the flow, in the last published rule set
+ * (possibly a policy unlinked since, whose successor is not published yet);
+ * NULL if none. Only MAIN-type policies. RCU reader: no reference taken, the
+ * policy stays valid until the reader's next quiescent state.
  */
 struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct spd_flow *f);
 

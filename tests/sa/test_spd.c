@@ -2,7 +2,8 @@
 /*
  * SPD: first match by priority then insertion order through rte_acl,
  * overlapping prefixes, ports and ICMP type/code, directions, block/allow,
- * kernel-style indexes and errnos, delete before publish.
+ * kernel-style indexes and errnos, delete before publish, and readers that
+ * never see a gap while policies are replaced (update, delete + add, flush).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,9 @@
 
 #include <cmocka.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 
 #include "sa/spd.h"
 #include "tests/sa/sa_test_env.h"
@@ -136,13 +140,14 @@ static void test_priority_and_prefixes(void **state)
 	assert_int_equal(best->action, XFRM_POLICY_BLOCK);
 	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, flow("1.1.1.1", "10.1.2.4", 6, 1, 2)), wide);
 
-	/* deleted but not republished: skipped, the next one in order answers */
+	/* deleted but not republished: the published rule set still answers */
 	assert_int_equal(spd_delete_policy(fx->spd, wide), 0);
 	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, flow("192.168.1.1", "10.9.1.1", 6, 1, 2)),
-			 same);
-	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, flow("1.1.1.1", "10.1.1.1", 6, 1, 2)),
-			 narrow);
+			 wide);
 	spd_publish(fx->spd);
+	/* republished: the next one in order answers */
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, flow("192.168.1.1", "10.9.1.1", 6, 1, 2)),
+			 same);
 	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, flow("1.1.1.1", "10.1.1.1", 6, 1, 2)),
 			 narrow);
 }
@@ -304,6 +309,269 @@ static void test_generated_indexes_unique(void **state)
 	}
 }
 
+/* ---- the data path sees the last published rule set (no window) ---- */
+
+/* Policy covering the flows of the replacement tests: reqid tags a generation. */
+static struct xfrm_policy *mk_gen(bool v6, uint32_t prio, uint32_t gen)
+{
+	struct xfrm_policy *p = v6 ? mk("::", 0, "2001:db8:1::", 48, 0, -1, -1, XFRM_POLICY_OUT,
+					prio, XFRM_POLICY_ALLOW)
+				   : mk("0.0.0.0", 0, "10.1.0.0", 16, 0, -1, -1, XFRM_POLICY_OUT,
+					prio, XFRM_POLICY_ALLOW);
+
+	p->ntmpl = 1;
+	p->tmpl[0].family = v6 ? AF_INET6 : AF_INET;
+	p->tmpl[0].id.proto = IPPROTO_ESP;
+	p->tmpl[0].mode = XFRM_MODE_TUNNEL;
+	p->tmpl[0].reqid = gen;
+	return p;
+}
+
+/* Wider, worse-ranked policies that also cover the flows: never the answer. */
+static struct xfrm_policy *mk_wide(bool v6)
+{
+	return v6 ? mk("::", 0, "2001:db8::", 32, 0, -1, -1, XFRM_POLICY_OUT, 100,
+		       XFRM_POLICY_BLOCK)
+		  : mk("0.0.0.0", 0, "10.0.0.0", 8, 0, -1, -1, XFRM_POLICY_OUT, 100,
+		       XFRM_POLICY_BLOCK);
+}
+
+static struct spd_id gen_id(bool v6)
+{
+	struct xfrm_policy *p = mk_gen(v6, 0, 0);
+	struct spd_id id = { .dir = XFRM_POLICY_OUT, .type = XFRM_POLICY_TYPE_MAIN };
+
+	id.sel = p->sel;
+	policy_put(p);
+	return id;
+}
+
+static void test_unlink_seen_at_publish(void **state)
+{
+	struct fx *fx = *state;
+	struct spd_flow f = flow("1.1.1.1", "10.1.2.3", 17, 1, 2);
+	struct spd_flow fw = flow("1.1.1.1", "10.9.2.3", 17, 1, 2);
+	struct xfrm_policy *wide = mk_wide(false), *p[5], *old = NULL;
+	struct spd_id id = gen_id(false);
+
+	for (int i = 0; i < 5; i++)
+		p[i] = mk_gen(false, 10 + (uint32_t)i, (uint32_t)i);
+	policy_hold(wide);
+	assert_int_equal(ins(fx->spd, wide, true), 0);
+	policy_hold(p[0]);
+	assert_int_equal(ins(fx->spd, p[0], true), 0);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[0]);
+
+	/* UPDPOLICY: the replaced policy answers until the rebuild is published */
+	policy_hold(p[1]);
+	assert_int_equal(spd_insert(fx->spd, p[1], false, &old), 0);
+	policy_put(p[1]);
+	assert_ptr_equal(old, p[0]);
+	assert_true(p[0]->dead);		/* out of the control plane at once */
+	policy_put(old);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[0]);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[1]);
+	assert_int_equal(p[1]->index, p[0]->index);
+
+	/* DELPOLICY + NEWPOLICY in one burst */
+	assert_int_equal(spd_delete(fx->spd, &id, NULL), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[1]);
+	policy_hold(p[2]);
+	assert_int_equal(ins(fx->spd, p[2], true), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[1]);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[2]);
+
+	/* FLUSHPOLICY + re-add of one policy: the wide one goes at the publish */
+	assert_int_equal(spd_flush(fx->spd, XFRM_POLICY_TYPE_MAIN), 2);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[2]);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, fw), wide);
+	policy_hold(p[3]);
+	assert_int_equal(ins(fx->spd, p[3], true), 0);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[3]);
+	assert_null(lookup(fx->spd, XFRM_POLICY_OUT, fw));
+
+	/* a lone DELPOLICY takes effect at the publish that follows it */
+	assert_int_equal(spd_delete_policy(fx->spd, p[3]), 0);
+	assert_ptr_equal(lookup(fx->spd, XFRM_POLICY_OUT, f), p[3]);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_null(lookup(fx->spd, XFRM_POLICY_OUT, f));
+	for (int i = 0; i < 5; i++)
+		policy_put(p[i]);
+	policy_put(wide);
+}
+
+/*
+ * A reader thread looks up two flows (v4, v6) without pause while the main
+ * thread replaces the one policy covering each, thousands of times: it must
+ * always get the old policy or its replacement, never no policy and never
+ * the wider, worse-ranked one behind it.
+ */
+enum race_mode { RACE_UPDATE, RACE_DELETE_ADD, RACE_FLUSH_ADD };
+
+#define RACE_ROUNDS 500
+#define RACE_READER 1
+
+struct race {
+	struct spd *spd;
+	struct sa_rcu *rcu;
+	struct spd_flow f4, f6;
+	uint32_t stop;
+	uint64_t rounds;	/* reader loops, published by the reader */
+	uint64_t misses;	/* no policy */
+	uint64_t strays;	/* a policy that is neither the old nor the new one */
+	uint64_t checked;
+};
+
+static void race_check(struct race *r, const struct xfrm_policy *p, uint8_t plen)
+{
+	r->checked++;
+	if (!p)
+		r->misses++;
+	else if (p->sel.prefixlen_d != plen || p->ntmpl != 1 || p->action != XFRM_POLICY_ALLOW)
+		r->strays++;
+}
+
+static void *race_reader(void *arg)
+{
+	struct race *r = arg;
+	struct spd_flow fl[2][4];
+	struct xfrm_policy *out[4];
+
+	for (int i = 0; i < 4; i++) {
+		fl[0][i] = r->f4;
+		fl[1][i] = r->f6;
+		fl[0][i].sport = htons((uint16_t)(1000 + i));
+		fl[1][i].sport = htons((uint16_t)(1000 + i));
+	}
+	sa_rcu_register(r->rcu, RACE_READER);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		race_check(r, spd_lookup(r->spd, XFRM_POLICY_OUT, &r->f4), 16);
+		race_check(r, spd_lookup(r->spd, XFRM_POLICY_OUT, &r->f6), 48);
+		spd_lookup_burst(r->spd, XFRM_POLICY_OUT, AF_INET, fl[0], 4, out);
+		for (int i = 0; i < 4; i++)
+			race_check(r, out[i], 16);
+		spd_lookup_burst(r->spd, XFRM_POLICY_OUT, AF_INET6, fl[1], 4, out);
+		for (int i = 0; i < 4; i++)
+			race_check(r, out[i], 48);
+		sa_rcu_quiescent(r->rcu, RACE_READER);
+		__atomic_add_fetch(&r->rounds, 1, __ATOMIC_RELEASE);
+	}
+	sa_rcu_unregister(r->rcu, RACE_READER);
+	return NULL;
+}
+
+/* Let the reader run whole lookups against the state in between (bounded). */
+static void race_let_reader_run(struct race *r)
+{
+	uint64_t start = __atomic_load_n(&r->rounds, __ATOMIC_ACQUIRE);
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (__atomic_load_n(&r->rounds, __ATOMIC_ACQUIRE) < start + 2 &&
+		 t.tv_sec - t0.tv_sec < 2);
+}
+
+/* The unrelated policies (better ranked, other destinations) and the wide ones. */
+static void race_add_others(struct spd *spd)
+{
+	for (int i = 0; i < 8; i++) {
+		char d4[32], d6[48];
+
+		snprintf(d4, sizeof(d4), "10.2.%d.0", i);
+		snprintf(d6, sizeof(d6), "2001:db8:2:%d::", i);
+		assert_int_equal(ins(spd, mk("0.0.0.0", 0, d4, 24, 0, -1, -1, XFRM_POLICY_OUT, 5,
+					     XFRM_POLICY_ALLOW), true), 0);
+		assert_int_equal(ins(spd, mk("::", 0, d6, 64, 0, -1, -1, XFRM_POLICY_OUT, 5,
+					     XFRM_POLICY_ALLOW), true), 0);
+	}
+	assert_int_equal(ins(spd, mk_wide(false), true), 0);
+	assert_int_equal(ins(spd, mk_wide(true), true), 0);
+}
+
+static void race_step(struct race *r, enum race_mode mode, uint32_t gen)
+{
+	uint32_t prio = 10 + gen % 3;	/* UPDPOLICY may change the priority too */
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct spd_id id = gen_id(v6);
+
+		switch (mode) {
+		case RACE_UPDATE:
+			assert_int_equal(ins(r->spd, mk_gen(v6, prio, gen), false), 0);
+			break;
+		case RACE_DELETE_ADD:
+			assert_int_equal(spd_delete(r->spd, &id, NULL), 0);
+			if (!v6)
+				race_let_reader_run(r);	/* between DELPOLICY and NEWPOLICY */
+			assert_int_equal(ins(r->spd, mk_gen(v6, prio, gen), true), 0);
+			break;
+		case RACE_FLUSH_ADD:
+			if (v6)
+				break;
+			assert_int_equal(spd_flush(r->spd, XFRM_POLICY_TYPE_MAIN), 20);
+			race_let_reader_run(r);		/* between FLUSH and the re-adds */
+			race_add_others(r->spd);
+			assert_int_equal(ins(r->spd, mk_gen(false, prio, gen), true), 0);
+			assert_int_equal(ins(r->spd, mk_gen(true, prio, gen), true), 0);
+			break;
+		}
+	}
+	race_let_reader_run(r);		/* changed, not yet published */
+	assert_int_equal(spd_publish(r->spd), 0);
+}
+
+static void race_run(struct fx *fx, enum race_mode mode)
+{
+	struct race r = { .spd = fx->spd, .rcu = fx->rcu };
+	pthread_t th;
+
+	r.f4 = flow("192.0.2.1", "10.1.7.7", IPPROTO_UDP, 1000, 4500);
+	r.f6 = flow("2001:db8:9::1", "2001:db8:1::7", IPPROTO_UDP, 1000, 4500);
+	race_add_others(fx->spd);
+	assert_int_equal(ins(fx->spd, mk_gen(false, 10, 0), true), 0);
+	assert_int_equal(ins(fx->spd, mk_gen(true, 10, 0), true), 0);
+	assert_int_equal(spd_publish(fx->spd), 0);
+	assert_int_equal(pthread_create(&th, NULL, race_reader, &r), 0);
+	for (uint32_t gen = 1; gen <= RACE_ROUNDS; gen++) {
+		race_step(&r, mode, gen);
+		/* after the publish, the newest generation answers */
+		assert_int_equal(spd_lookup(fx->spd, XFRM_POLICY_OUT, &r.f4)->tmpl[0].reqid, gen);
+		assert_int_equal(spd_lookup(fx->spd, XFRM_POLICY_OUT, &r.f6)->tmpl[0].reqid, gen);
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	print_message("%s: %llu lookups, %llu without policy, %llu wrong policy\n",
+		      mode == RACE_UPDATE ? "update" : mode == RACE_DELETE_ADD ? "delete+add" :
+		      "flush+add", (unsigned long long)r.checked, (unsigned long long)r.misses,
+		      (unsigned long long)r.strays);
+	assert_true(r.rounds >= RACE_ROUNDS);	/* the reader ran inside every window */
+	assert_int_equal(r.misses, 0);
+	assert_int_equal(r.strays, 0);
+	sa_rcu_barrier(fx->rcu);
+}
+
+static void test_race_update(void **state)
+{
+	race_run(*state, RACE_UPDATE);
+}
+
+static void test_race_delete_add(void **state)
+{
+	race_run(*state, RACE_DELETE_ADD);
+}
+
+static void test_race_flush_add(void **state)
+{
+	race_run(*state, RACE_FLUSH_ADD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +579,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ports_icmp_v6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_and_errnos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generated_indexes_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlink_seen_at_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_race_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_race_delete_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_race_flush_add, setup, teardown),
 	};
 
 	if (sa_test_eal_init("test_spd"))
