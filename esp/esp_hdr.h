@@ -23,26 +23,74 @@
 #define ECN_ECT0	0x02u
 #define ECN_CE		0x03u
 
+/* A run of the list, written in place (no call, no zero-length check). */
+static inline void esp_sg_ent(struct xsg_ent *e, uint8_t *addr, uint32_t len)
+{
+	e->addr = addr;
+	e->len = len;
+}
+
 /*
  * The AEAD's view of an ESP packet whose header starts at esp_off and whose
  * ICV ends the packet: associated data SPI || [seq_hi] || seq_lo || IV, then
  * text, then the ICV. With ESN the high bits are a 4-byte run of their own
  * between SPI and seq_lo (no bytes move). Returns the assoclen, or < 0.
+ *
+ * A one-segment packet (the common case) gets its one or three runs written
+ * directly: the same list xsg_add_mbuf() would build, without its walk.
  */
 static inline int esp_sg_build(struct esp_pkt *p, struct rte_mbuf *m, uint32_t esp_off,
 			       uint32_t len, bool esn, unsigned int iv_len)
 {
-	xsg_init(&p->sg, p->ents, XSG_MAX_ENTS);
+	uint32_t assoc = ESP_HDR_LEN + (esn ? 4 : 0) + iv_len;
+
+	p->sg.ent = p->ents;
+	p->sg.max = XSG_MAX_ENTS;
+	if (esn)
+		p->hi_be = rte_cpu_to_be_32((uint32_t)(p->seq >> 32));
+	if (likely(m->nb_segs == 1 && len > 4 && esp_off + len <= m->data_len)) {
+		uint8_t *h = rte_pktmbuf_mtod_offset(m, uint8_t *, esp_off);
+
+		if (!esn) {
+			esp_sg_ent(&p->ents[0], h, len);
+			p->sg.nents = 1;
+		} else {
+			esp_sg_ent(&p->ents[0], h, 4);
+			esp_sg_ent(&p->ents[1], (uint8_t *)&p->hi_be, 4);
+			esp_sg_ent(&p->ents[2], h + 4, len - 4);
+			p->sg.nents = 3;
+		}
+		p->sg.total = len + (esn ? 4 : 0);
+		return (int)assoc;
+	}
+	p->sg.nents = 0;
+	p->sg.total = 0;
 	if (!esn)
-		return xsg_add_mbuf(&p->sg, m, esp_off, len) ?: (int)(ESP_HDR_LEN + iv_len);
-	p->hi_be = rte_cpu_to_be_32((uint32_t)(p->seq >> 32));
+		return xsg_add_mbuf(&p->sg, m, esp_off, len) ?: (int)assoc;
 	return xsg_add_mbuf(&p->sg, m, esp_off, 4) ?:
 	       xsg_add(&p->sg, &p->hi_be, 4) ?:
 	       xsg_add_mbuf(&p->sg, m, esp_off + 4, len - 4) ?:
-	       (int)(ESP_HDR_LEN + 4 + iv_len);
+	       (int)assoc;
 }
 
-/* One in-place request over p->sg; completions land in p->err (esp_req_done). */
+/* An explicit IV (8 bytes for every counter mode, 16 for CBC) without a libc call. */
+static inline void esp_iv_copy(uint8_t *dst, const uint8_t *src, unsigned int len)
+{
+	if (likely(len == 8)) {
+		memcpy(dst, src, 8);
+	} else if (len == 16) {
+		memcpy(dst, src, 16);
+	} else {
+		memcpy(dst, src, len);
+	}
+}
+
+/*
+ * One in-place request over p->sg; completions land in p->err (esp_req_done).
+ * The slot is (re)initialised only when it last served another transform:
+ * every other field of the request is set here, and the driver's scratch
+ * after it is the driver's own either way.
+ */
 static inline struct aead_request *esp_req_set(struct esp_lcore *lc, unsigned int i,
 					       struct crypto_aead *tfm, uint32_t assoclen,
 					       uint32_t cryptlen)
@@ -50,7 +98,8 @@ static inline struct aead_request *esp_req_set(struct esp_lcore *lc, unsigned in
 	struct aead_request *req = lc->req[i];
 	struct esp_pkt *p = &lc->pkt[i];
 
-	aead_request_init(req, tfm);
+	if (unlikely(req->tfm != tfm))
+		aead_request_init(req, tfm);
 	aead_request_set_crypt(req, &p->sg, 0, &p->sg, 0, cryptlen, p->iv);
 	aead_request_set_ad(req, assoclen);
 	aead_request_set_callback(req, esp_req_done, p);
@@ -217,10 +266,27 @@ static inline uint16_t esp_l4_sum(const struct rte_mbuf *m, bool v6, uint32_t l4
 			     raw);
 }
 
-/* IPv4 header with its checksum recomputed. */
+/*
+ * IPv4 header with its checksum recomputed (RFC 791 3.1, RFC 1071). A
+ * 20-byte header is summed as five 32-bit words and folded: the same value
+ * rte_ipv4_cksum() gives (a ones' complement sum that is not zero has one
+ * representative in 1..0xffff), without its 16-bit loop.
+ */
 static inline void esp_ip4_csum(struct rte_ipv4_hdr *h)
 {
 	h->hdr_checksum = 0;
+	if (likely(h->version_ihl == RTE_IPV4_VHL_DEF)) {
+		const uint8_t *b = (const uint8_t *)h;
+		uint32_t w[5];
+		uint64_t sum;
+
+		memcpy(w, b, sizeof(w));
+		sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+		sum = (sum & 0xffffffffu) + (sum >> 32);
+		sum = (sum & 0xffffffffu) + (sum >> 32);
+		h->hdr_checksum = (uint16_t)~esp_csum_fold((uint32_t)sum);
+		return;
+	}
 	h->hdr_checksum = rte_ipv4_cksum(h);
 }
 

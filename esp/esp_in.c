@@ -31,9 +31,20 @@
 typedef uint8_t (*esp_in_worker)(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt *p,
 				 uint16_t gap, uint8_t nh);
 
+/* Remove len bytes from the tail: in place for one segment, else esp_mbuf_trim(). */
+static inline void esp_in_trim(struct rte_mbuf *m, uint32_t len)
+{
+	if (likely(m->nb_segs == 1)) {
+		m->data_len -= (uint16_t)len;
+		m->pkt_len -= len;
+		return;
+	}
+	esp_mbuf_trim(m, len);
+}
+
 /* Tunnel mode (RFC 4303 3.1.2): the inner IP packet is what remains. */
-static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt *p,
-			  uint16_t gap, uint8_t nh)
+static __rte_always_inline uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m,
+					      struct esp_pkt *p, uint16_t gap, uint8_t nh)
 {
 	uint32_t len;
 	uint8_t tc;
@@ -68,13 +79,13 @@ static uint8_t esp_in_tun(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt
 	}
 	/* RFC 4303 2.7: TFC padding follows the inner packet. */
 	if (len < m->pkt_len)
-		esp_mbuf_trim(m, m->pkt_len - len);
+		esp_in_trim(m, m->pkt_len - len);
 	return ESP_DROP_OK;
 }
 
 /* Transport mode over IPv4: the header closes over UDP/ESP/IV. */
-static uint8_t esp_in_trs4(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt *p,
-			   uint16_t gap, uint8_t nh)
+static __rte_always_inline uint8_t esp_in_trs4(struct xfrm_sa *sa, struct rte_mbuf *m,
+					       struct esp_pkt *p, uint16_t gap, uint8_t nh)
 {
 	struct rte_ipv4_hdr *h;
 
@@ -87,8 +98,8 @@ static uint8_t esp_in_trs4(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pk
 }
 
 /* Transport mode over IPv6: extension headers kept, the last one names nh. */
-static uint8_t esp_in_trs6(struct xfrm_sa *sa, struct rte_mbuf *m, struct esp_pkt *p,
-			   uint16_t gap, uint8_t nh)
+static __rte_always_inline uint8_t esp_in_trs6(struct xfrm_sa *sa, struct rte_mbuf *m,
+					       struct esp_pkt *p, uint16_t gap, uint8_t nh)
 {
 	struct rte_ipv6_hdr *h;
 
@@ -306,7 +317,7 @@ static __rte_always_inline uint8_t esp_in_parse(struct xfrm_sa *sa, struct rte_m
 			return rc == -EINVAL ? ESP_DROP_SEQ_ZERO :
 			       rc == -EALREADY ? ESP_DROP_REPLAY : ESP_DROP_REPLAY_WINDOW;
 	}
-	memcpy(p->iv, h + ESP_HDR_LEN, cr->iv_len);
+	esp_iv_copy(p->iv, h + ESP_HDR_LEN, cr->iv_len);
 	return ESP_DROP_OK;
 }
 
@@ -370,15 +381,17 @@ static inline uint8_t esp_in_trailer(const struct rte_mbuf *m, uint32_t end, uin
 	return ESP_DROP_OK;
 }
 
-/* Step 4 for one packet whose crypto verified. */
-static __rte_always_inline uint8_t esp_in_finish(struct xfrm_sa *sa, struct rte_mbuf *m,
-						 struct esp_pkt *p, uint64_t now, bool natt,
-						 bool tunnel, bool v6, esp_in_worker worker)
+/*
+ * Step 4a for one packet whose crypto ran: the ICV verified, the window
+ * moves (RFC 4303 3.4.3), the trailer is sound. Leaves the trailer's pad
+ * length and next header, and the inner bytes for the lifetime, in p.
+ */
+static __rte_always_inline uint8_t esp_in_check(struct xfrm_sa *sa, struct rte_mbuf *m,
+						struct esp_pkt *p, uint16_t iv_len,
+						uint16_t icv_len, bool tunnel)
 {
-	const struct sa_crypto *cr = sa->crypto;
-	uint32_t end = m->pkt_len - cr->icv_len;
-	uint32_t text = p->plen - cr->iv_len - cr->icv_len;
-	uint8_t padlen, nh, st;
+	uint32_t end = m->pkt_len - icv_len;
+	uint32_t text = p->plen - iv_len - icv_len;
 	int rc;
 
 	if (unlikely(p->err)) {
@@ -390,43 +403,63 @@ static __rte_always_inline uint8_t esp_in_finish(struct xfrm_sa *sa, struct rte_
 	if (sa->replay) {
 		rc = sa_replay_advance(sa->replay, p->seq);
 		if (unlikely(rc)) {
-			st = rc == -EALREADY ? ESP_DROP_REPLAY : ESP_DROP_REPLAY_WINDOW;
+			uint8_t st = rc == -EALREADY ? ESP_DROP_REPLAY : ESP_DROP_REPLAY_WINDOW;
+
 			esp_in_replay_stat(sa, st);
 			return st;
 		}
 	}
-	st = esp_in_trailer(m, end, text, &padlen, &nh);
-	if (unlikely(st != ESP_DROP_OK))
-		return st;
-	if (nh == ESP_NH_NONE)
+	if (unlikely(esp_in_trailer(m, end, text, &p->padlen, &p->nh) != ESP_DROP_OK))
+		return ESP_DROP_PADDING;
+	if (p->nh == ESP_NH_NONE)
 		return ESP_DROP_DUMMY;	/* RFC 4303 2.6: discard silently */
-	if (tunnel && unlikely(nh != ESP_NH_IPV4 && nh != ESP_NH_IPV6))
+	if (tunnel && unlikely(p->nh != ESP_NH_IPV4 && p->nh != ESP_NH_IPV6))
 		return ESP_DROP_NEXT_HEADER;
-	if (unlikely(sa_lifetime_account(sa, text - padlen - ESP_TRL_LEN, now)))
-		return ESP_DROP_HARD_LIMIT;
+	p->acct = text - p->padlen - ESP_TRL_LEN;
+	return ESP_DROP_OK;
+}
+
+/* Step 4b for one packet the lifetime let through: strip ESP, fix the packet. */
+static __rte_always_inline uint8_t esp_in_strip(struct xfrm_sa *sa, struct rte_mbuf *m,
+						struct esp_pkt *p, uint64_t now, uint16_t iv_len,
+						uint16_t icv_len, bool natt, bool tunnel, bool v6,
+						esp_in_worker worker)
+{
+	uint8_t st;
+
 	if (natt)
 		esp_natt_check_mapping(sa, m, p->l3len, now);
-	esp_mbuf_trim(m, (uint32_t)padlen + ESP_TRL_LEN + cr->icv_len);
-	st = worker(sa, m, p, (uint16_t)((natt ? ESP_UDP_LEN : 0) + ESP_HDR_LEN + cr->iv_len), nh);
+	esp_in_trim(m, (uint32_t)p->padlen + ESP_TRL_LEN + icv_len);
+	st = worker(sa, m, p, (uint16_t)((natt ? ESP_UDP_LEN : 0) + ESP_HDR_LEN + iv_len), p->nh);
 	if (natt && !tunnel && st == ESP_DROP_OK)
-		st = esp_in_natt_l4(sa, m, p, nh, v6);
+		st = esp_in_natt_l4(sa, m, p, p->nh, v6);
 	return st;
 }
 
-/* The driver: every step once, specialised by the constants and the worker. */
+/*
+ * The driver: every step once, specialised by the constants and the
+ * worker. Lifetimes are counted for the chunk at once, between the checks
+ * and the stripping, where each packet's sa_lifetime_account() would be.
+ */
 static __rte_always_inline void esp_in_chunk(struct esp_lcore *lc, struct xfrm_sa *sa,
 					     struct rte_mbuf *mb[], uint16_t n, bool natt,
 					     bool esn, bool tunnel, bool v6, esp_in_worker worker)
 {
 	uint64_t now = esp_now(sa);
+	uint16_t iv_len = sa->crypto->iv_len, icv_len = sa->crypto->icv_len;
 	uint16_t i;
 
 	esp_in_meta(lc, sa, mb, n, natt, esn, v6);
 	esp_crypto_run(lc, sa, n, true);
 	for (i = 0; i < n; i++)
 		if (lc->pkt[i].status == ESP_DROP_OK)
-			lc->pkt[i].status = esp_in_finish(sa, mb[i], &lc->pkt[i], now, natt,
-							  tunnel, v6, worker);
+			lc->pkt[i].status = esp_in_check(sa, mb[i], &lc->pkt[i], iv_len, icv_len,
+							 tunnel);
+	esp_lft_burst(lc, sa, n, now);
+	for (i = 0; i < n; i++)
+		if (lc->pkt[i].status == ESP_DROP_OK)
+			lc->pkt[i].status = esp_in_strip(sa, mb[i], &lc->pkt[i], now, iv_len,
+							 icv_len, natt, tunnel, v6, worker);
 }
 
 #define ESP_IN_VARIANT(mf, worker, tun, v6, natt_, esn_)                                   \

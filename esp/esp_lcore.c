@@ -13,6 +13,7 @@
 #include <rte_pause.h>
 
 #include "esp/esp_priv.h"
+#include "sa/lifetime.h"
 #include "sa/sad.h"
 
 int esp_reason_off = -1;
@@ -136,6 +137,86 @@ uint64_t esp_now(const struct xfrm_sa *sa)
 	return (uint64_t)ts.tv_sec;
 }
 
+/*
+ * The chunk reached a lifetime limit: go through its packets one by one as
+ * sa_lifetime_account() would have, against the counters as they were
+ * before the chunk (pk0, by0). A packet met with the SA no longer VALID
+ * (expired by an earlier packet, or by another thread) is refused before
+ * it counts, so its share of the chunk's update is taken back.
+ */
+static void esp_lft_replay(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t pk0,
+			   uint64_t by0)
+{
+	const struct xfrm_lifetime_cfg *l = &sa->lft;
+	uint64_t pk = pk0, by = by0, back_pk = 0, back_by = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct esp_pkt *p = &lc->pkt[i];
+		uint64_t old;
+
+		if (p->status != ESP_DROP_OK)
+			continue;
+		if (sa_state_get(sa) != SA_STATE_VALID) {
+			p->status = ESP_DROP_HARD_LIMIT;
+			back_pk++;
+			back_by += p->acct;
+			continue;
+		}
+		pk++;
+		old = by;
+		by += p->acct;
+		if (pk > l->hard_packet_limit || old >= l->hard_byte_limit) {
+			sa_lifetime_raise(sa, SA_EV_HARD);
+			p->status = ESP_DROP_HARD_LIMIT;
+		} else if (pk >= l->hard_packet_limit || by >= l->hard_byte_limit) {
+			sa_lifetime_raise(sa, SA_EV_HARD);
+		} else if (pk >= l->soft_packet_limit || by >= l->soft_byte_limit) {
+			if (!(__atomic_load_n(&sa->ev_raised, __ATOMIC_RELAXED) & SA_EV_SOFT))
+				sa_lifetime_raise(sa, SA_EV_SOFT);
+		}
+	}
+	if (back_pk)
+		esp_lft_unaccount(sa, back_pk, back_by);
+}
+
+void esp_lft_unaccount(struct xfrm_sa *sa, uint64_t packets, uint64_t bytes)
+{
+	__atomic_sub_fetch(&sa->curlft.packets, packets, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
+}
+
+void esp_lft_burst(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t now)
+{
+	const struct xfrm_lifetime_cfg *l = &sa->lft;
+	uint64_t k = 0, bytes = 0, pk0, by0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (lc->pkt[i].status != ESP_DROP_OK)
+			continue;
+		k++;
+		bytes += lc->pkt[i].acct;
+	}
+	if (unlikely(!k))
+		return;
+	if (unlikely(sa_state_get(sa) != SA_STATE_VALID)) {
+		for (i = 0; i < n; i++)
+			if (lc->pkt[i].status == ESP_DROP_OK)
+				lc->pkt[i].status = ESP_DROP_HARD_LIMIT;
+		return;
+	}
+	if (unlikely(__atomic_load_n(&sa->curlft.use_time, __ATOMIC_RELAXED) == 0))
+		__atomic_store_n(&sa->curlft.use_time, now, __ATOMIC_RELAXED);
+	pk0 = __atomic_fetch_add(&sa->curlft.packets, k, __ATOMIC_RELAXED);
+	by0 = __atomic_fetch_add(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
+	/* No packet of the chunk reaches any limit: nothing else to do. */
+	if (likely(pk0 + k < l->soft_packet_limit && pk0 + k < l->hard_packet_limit &&
+		   by0 + bytes < l->soft_byte_limit && by0 + bytes < l->hard_byte_limit))
+		return;
+	esp_lft_replay(lc, sa, n, pk0, by0);
+}
+
 void esp_req_done(void *data, int err)
 {
 	struct esp_pkt *p = data;
@@ -214,18 +295,13 @@ static uint16_t esp_sort_chunk(struct esp_lcore *lc, struct rte_mbuf *mb[], uint
 {
 	struct rte_mbuf *bad[ESP_BURST];
 	uint16_t i, g = 0, b = 0;
+	uint64_t bytes = 0;
 
 	for (i = 0; i < n; i++) {
 		uint8_t st = lc->pkt[i].status;
 
 		if (likely(st == ESP_DROP_OK)) {
-			if (inbound) {
-				lc->stats.in_packets++;
-				lc->stats.in_bytes += mb[i]->pkt_len;
-			} else {
-				lc->stats.out_packets++;
-				lc->stats.out_bytes += mb[i]->pkt_len;
-			}
+			bytes += mb[i]->pkt_len;
 			mb[g++] = mb[i];
 			continue;
 		}
@@ -233,7 +309,15 @@ static uint16_t esp_sort_chunk(struct esp_lcore *lc, struct rte_mbuf *mb[], uint
 		esp_set_reason(mb[i], st);
 		bad[b++] = mb[i];
 	}
-	memcpy(mb + g, bad, b * sizeof(bad[0]));
+	if (inbound) {
+		lc->stats.in_packets += g;
+		lc->stats.in_bytes += bytes;
+	} else {
+		lc->stats.out_packets += g;
+		lc->stats.out_bytes += bytes;
+	}
+	if (unlikely(b))
+		memcpy(mb + g, bad, b * sizeof(bad[0]));
 	return g;
 }
 

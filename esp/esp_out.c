@@ -29,6 +29,29 @@ struct esp_out_cfg {
 };
 
 /*
+ * What the build step reads of the SA, gathered once per chunk into
+ * locals: the per-packet stores into the packet (byte pointers) would
+ * otherwise make the compiler reload them from the SA for every packet.
+ */
+struct esp_out_view {
+	struct crypto_aead *tfm;
+	uint32_t spi;		/* network order */
+	uint32_t tfcpad;
+	uint16_t iv_len;
+	uint16_t icv_len;
+	uint16_t bs;		/* payload alignment */
+};
+
+static __rte_always_inline struct esp_out_view esp_out_view(const struct xfrm_sa *sa)
+{
+	const struct sa_crypto *cr = sa->crypto;
+
+	return (struct esp_out_view){ .tfm = cr->aead, .spi = sa->id.spi, .tfcpad = sa->tfcpad,
+				      .iv_len = cr->iv_len, .icv_len = cr->icv_len,
+				      .bs = cr->block_size };
+}
+
+/*
  * Mode/family worker: open room for [outer IP][UDP] ESP header + IV in
  * front of the payload, fill the IP header(s) as far as known, and return
  * the next-header value for the trailer. p->l3len is the IP header (and
@@ -39,8 +62,9 @@ typedef int (*esp_out_worker)(struct esp_lcore *lc, struct xfrm_sa *sa, struct r
 			      struct esp_pkt *p, uint16_t front, uint8_t l4proto);
 
 /* Tunnel mode, outer IPv4 (RFC 4303 3.1.2, RFC 4301 5.1.2.1). */
-static int esp_out_tun4(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf **mp,
-			struct esp_pkt *p, uint16_t front, uint8_t l4proto)
+static __rte_always_inline int esp_out_tun4(struct esp_lcore *lc, struct xfrm_sa *sa,
+					    struct rte_mbuf **mp, struct esp_pkt *p,
+					    uint16_t front, uint8_t l4proto)
 {
 	const uint8_t *inner = rte_pktmbuf_mtod(*mp, const uint8_t *);
 	uint8_t tos, df;
@@ -73,8 +97,9 @@ static int esp_out_tun4(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbu
 }
 
 /* Tunnel mode, outer IPv6. */
-static int esp_out_tun6(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf **mp,
-			struct esp_pkt *p, uint16_t front, uint8_t l4proto)
+static __rte_always_inline int esp_out_tun6(struct esp_lcore *lc, struct xfrm_sa *sa,
+					    struct rte_mbuf **mp, struct esp_pkt *p,
+					    uint16_t front, uint8_t l4proto)
 {
 	const uint8_t *inner = rte_pktmbuf_mtod(*mp, const uint8_t *);
 	struct rte_ipv6_hdr *o;
@@ -104,8 +129,9 @@ static int esp_out_tun6(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbu
 }
 
 /* Transport mode over IPv4 (RFC 4303 3.1.1): ESP goes after the IP header. */
-static int esp_out_trs4(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf **mp,
-			struct esp_pkt *p, uint16_t front, uint8_t l4proto)
+static __rte_always_inline int esp_out_trs4(struct esp_lcore *lc, struct xfrm_sa *sa,
+					    struct rte_mbuf **mp, struct esp_pkt *p,
+					    uint16_t front, uint8_t l4proto)
 {
 	struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(*mp, struct rte_ipv4_hdr *);
 	uint8_t nh = h->next_proto_id;
@@ -124,8 +150,9 @@ static int esp_out_trs4(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbu
  * Destination Options before Routing), RFC 4303 3.1.1; the next-header byte
  * that named the upper layer now names ESP (or UDP).
  */
-static int esp_out_trs6(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf **mp,
-			struct esp_pkt *p, uint16_t front, uint8_t l4proto)
+static __rte_always_inline int esp_out_trs6(struct esp_lcore *lc, struct xfrm_sa *sa,
+					    struct rte_mbuf **mp, struct esp_pkt *p,
+					    uint16_t front, uint8_t l4proto)
 {
 	uint8_t *h, nh;
 
@@ -188,35 +215,79 @@ static inline uint8_t esp_out_inner(struct rte_mbuf *m, struct esp_pkt *p, bool 
 	return ESP_DROP_OK;
 }
 
-/* Step 1 for the burst: metadata, lifetime, sequence numbers. */
-static inline void esp_out_meta(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],
-				uint16_t n, bool tunnel)
+/*
+ * RFC 4303 3.3.3: the chunk's sequence numbers in one atomic add (unique
+ * across lcores sharing the SA, as sa_seq_next() per packet). The space
+ * never wraps unless the SA allows it: the packet that finds it exhausted
+ * expires the SA (SEQ_OVERFLOW), and the packets after it meet an expired
+ * SA (HARD_LIMIT), so their numbers and lifetime counts are given back.
+ */
+static __rte_always_inline void esp_out_seq(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n,
+					    bool esn)
 {
-	bool valid = sa_is_valid(sa);
-	uint64_t now = esp_now(sa);
+	bool may_wrap = sa->extra_flags & XFRM_SA_XFLAG_OSEQ_MAY_WRAP, over = false;
+	uint64_t k = 0, s, back = 0, back_by = 0;
 	uint16_t i;
 
+	for (i = 0; i < n; i++)
+		k += lc->pkt[i].status == ESP_DROP_OK;
+	if (unlikely(!k))
+		return;
+	s = __atomic_fetch_add(&sa->oseq, k, __ATOMIC_RELAXED);
+	for (i = 0; i < n; i++) {
+		struct esp_pkt *p = &lc->pkt[i];
+		uint64_t seq;
+
+		if (p->status != ESP_DROP_OK)
+			continue;
+		if (unlikely(over)) {
+			p->status = ESP_DROP_HARD_LIMIT;
+			back++;
+			back_by += p->acct;
+			continue;
+		}
+		seq = ++s;
+		if (!esn && unlikely(seq > UINT32_MAX)) {
+			if (!may_wrap)
+				goto overflow;
+			seq &= UINT32_MAX;
+		}
+		if (unlikely(seq == 0 && !may_wrap))
+			goto overflow;
+		p->seq = seq;
+		continue;
+overflow:
+		sa_lifetime_raise(sa, SA_EV_HARD);
+		p->status = ESP_DROP_SEQ_OVERFLOW;
+		over = true;
+	}
+	if (unlikely(back)) {
+		__atomic_sub_fetch(&sa->oseq, back, __ATOMIC_RELAXED);
+		esp_lft_unaccount(sa, back, back_by);
+	}
+}
+
+/* Step 1 for the burst: metadata, then lifetime and sequence numbers for the whole chunk. */
+static __rte_always_inline void esp_out_meta(struct esp_lcore *lc, struct xfrm_sa *sa,
+					     struct rte_mbuf *mb[], uint16_t n, bool tunnel,
+					     bool esn)
+{
+	uint16_t family = sa->family;
+	uint16_t i;
+
+	if (unlikely(!sa_is_valid(sa))) {
+		for (i = 0; i < n; i++)
+			lc->pkt[i].status = ESP_DROP_SA_STATE;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct esp_pkt *p = &lc->pkt[i];
 
-		p->status = ESP_DROP_OK;
-		if (unlikely(!valid)) {
-			p->status = ESP_DROP_SA_STATE;
-			continue;
-		}
-		p->status = esp_out_inner(mb[i], p, tunnel, sa->family);
-		if (unlikely(p->status != ESP_DROP_OK))
-			continue;
-		if (unlikely(sa_lifetime_account(sa, p->plen, now))) {
-			p->status = ESP_DROP_HARD_LIMIT;
-			continue;
-		}
-		/* RFC 4303 3.3.3: never wrap; exhaustion expires the SA. */
-		if (unlikely(sa_oseq_next(sa, &p->seq))) {
-			sa_lifetime_raise(sa, SA_EV_HARD);
-			p->status = ESP_DROP_SEQ_OVERFLOW;
-		}
+		p->status = esp_out_inner(mb[i], p, tunnel, family);
+		p->acct = p->plen;
 	}
+	esp_lft_burst(lc, sa, n, esp_now(sa));
+	esp_out_seq(lc, sa, n, esn);
 }
 
 /* RFC 4303 2.4: padding 1, 2, 3, ... then pad length and next header. */
@@ -224,8 +295,10 @@ static inline void esp_out_trailer(uint8_t *t, uint32_t tfc, uint8_t pad, uint8_
 {
 	uint8_t i;
 
-	memset(t, 0, tfc);	/* RFC 4303 2.7: TFC padding, dropped by the receiver */
-	t += tfc;
+	if (unlikely(tfc)) {
+		memset(t, 0, tfc);	/* RFC 4303 2.7: TFC padding, dropped by the receiver */
+		t += tfc;
+	}
 	for (i = 0; i < pad; i++)
 		t[i] = i + 1;
 	t[pad] = pad;
@@ -233,30 +306,43 @@ static inline void esp_out_trailer(uint8_t *t, uint32_t tfc, uint8_t pad, uint8_
 }
 
 /* RFC 4303 2.7: TFC padding up to sa->tfcpad in tunnel mode, kept within a segment. */
-static inline uint32_t esp_out_tfc(const struct esp_lcore *lc, const struct xfrm_sa *sa,
-				   uint32_t plen)
+static inline uint32_t esp_out_tfc(const struct esp_lcore *lc, uint32_t tfcpad, uint32_t plen)
 {
 	uint32_t room, want;
 
-	if (likely(!sa->tfcpad) || plen >= sa->tfcpad)
+	if (likely(!tfcpad) || plen >= tfcpad)
 		return 0;
-	want = sa->tfcpad - plen;
+	want = tfcpad - plen;
 	room = rte_pktmbuf_data_room_size(lc->pool) - RTE_PKTMBUF_HEADROOM;
 	room = room > 512 ? room - 512 : 0;	/* leave room for padding and ICV */
 	return RTE_MIN(want, room);
 }
 
+/* Tail bytes of a one-segment packet with the tailroom, else esp_mbuf_append(). */
+static inline uint8_t *esp_out_append(struct rte_mempool *pool, struct rte_mbuf *m, uint16_t len)
+{
+	uint8_t *t;
+
+	if (unlikely(m->nb_segs != 1 || rte_pktmbuf_tailroom(m) < len))
+		return esp_mbuf_append(pool, m, len);
+	t = rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len);
+	m->data_len += len;
+	m->pkt_len += len;
+	return t;
+}
+
 /* Step 2 for one packet: headers, trailer, IV, AEAD request. */
 static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_sa *sa,
-					      struct rte_mbuf **mp, unsigned int i,
-					      const struct esp_out_cfg c, esp_out_worker worker,
-					      bool tunnel)
+					      const struct esp_out_view *v, struct rte_mbuf **mp,
+					      unsigned int i, const struct esp_out_cfg c,
+					      esp_out_worker worker, bool tunnel)
 {
-	const struct sa_crypto *cr = sa->crypto;
 	struct esp_pkt *p = &lc->pkt[i];
 	uint16_t udp = c.natt ? ESP_UDP_LEN : 0;
-	uint16_t front = udp + ESP_HDR_LEN + cr->iv_len;
-	uint32_t plen, tfc, text, bs = cr->block_size;
+	uint16_t iv_len = c.ivgen == ESP_IV_COUNTER ? 8 : c.ivgen == ESP_IV_NONE ? 0 : v->iv_len;
+	uint16_t front = udp + ESP_HDR_LEN + iv_len;
+	uint32_t plen, tfc, text, bs = v->bs;
+	uint32_t seq_be = rte_cpu_to_be_32((uint32_t)p->seq);
 	uint8_t *h, *t, pad;
 	int nh, assoc;
 
@@ -267,11 +353,11 @@ static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_
 		return;
 	}
 	p->esp_off = p->l3len + udp;
-	plen = (*mp)->pkt_len - p->esp_off - ESP_HDR_LEN - cr->iv_len;
-	tfc = tunnel ? esp_out_tfc(lc, sa, plen) : 0;
+	plen = (*mp)->pkt_len - p->esp_off - ESP_HDR_LEN - iv_len;
+	tfc = tunnel ? esp_out_tfc(lc, v->tfcpad, plen) : 0;
 	pad = (uint8_t)((bs - (plen + tfc + ESP_TRL_LEN) % bs) % bs);
 	text = plen + tfc + pad + ESP_TRL_LEN;
-	t = esp_mbuf_append(lc->pool, *mp, (uint16_t)(tfc + pad + ESP_TRL_LEN + cr->icv_len));
+	t = esp_out_append(lc->pool, *mp, (uint16_t)(tfc + pad + ESP_TRL_LEN + v->icv_len));
 	if (unlikely(!t)) {
 		p->status = ESP_DROP_NO_ROOM;
 		return;
@@ -280,31 +366,28 @@ static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_
 
 	/* RFC 4303 2.1, 2.2: SPI, low 32 bits of the sequence number, IV. */
 	h = rte_pktmbuf_mtod_offset(*mp, uint8_t *, p->esp_off);
-	memcpy(h, &sa->id.spi, 4);
-	{
-		uint32_t be = rte_cpu_to_be_32((uint32_t)p->seq);
-
-		memcpy(h + 4, &be, 4);
-	}
+	memcpy(h, &v->spi, 4);
+	memcpy(h + 4, &seq_be, 4);
 	if (c.ivgen == ESP_IV_COUNTER) {
 		uint64_t iv = rte_cpu_to_be_64(p->seq);
 
 		memcpy(p->iv, &iv, 8);
+		memcpy(h + ESP_HDR_LEN, &iv, 8);
 	} else if (c.ivgen == ESP_IV_RANDOM) {
-		if (unlikely(esp_lcore_random(lc, p->iv, cr->iv_len))) {
+		if (unlikely(esp_lcore_random(lc, p->iv, iv_len))) {
 			p->status = ESP_DROP_CRYPTO;
 			return;
 		}
+		esp_iv_copy(h + ESP_HDR_LEN, p->iv, iv_len);
 	}
-	memcpy(h + ESP_HDR_LEN, p->iv, cr->iv_len);
 
-	assoc = esp_sg_build(p, *mp, p->esp_off, ESP_HDR_LEN + cr->iv_len + text + cr->icv_len,
-			     c.esn, cr->iv_len);
+	assoc = esp_sg_build(p, *mp, p->esp_off, ESP_HDR_LEN + iv_len + text + v->icv_len,
+			     c.esn, iv_len);
 	if (unlikely(assoc < 0)) {
 		p->status = ESP_DROP_NO_ROOM;
 		return;
 	}
-	esp_req_set(lc, i, cr->aead, (uint32_t)assoc, text);
+	esp_req_set(lc, i, v->tfm, (uint32_t)assoc, text);
 }
 
 /* UDP checksum over IPv6 (RFC 8200 8.1: mandatory), the field zero meanwhile. */
@@ -349,12 +432,13 @@ static __rte_always_inline void esp_out_chunk(struct esp_lcore *lc, struct xfrm_
 					      const struct esp_out_cfg c, esp_out_worker worker,
 					      bool tunnel, bool v6)
 {
+	const struct esp_out_view v = esp_out_view(sa);
 	uint16_t i;
 
-	esp_out_meta(lc, sa, mb, n, tunnel);
+	esp_out_meta(lc, sa, mb, n, tunnel, c.esn);
 	for (i = 0; i < n; i++)
 		if (lc->pkt[i].status == ESP_DROP_OK)
-			esp_out_build(lc, sa, &mb[i], i, c, worker, tunnel);
+			esp_out_build(lc, sa, &v, &mb[i], i, c, worker, tunnel);
 	esp_crypto_run(lc, sa, n, false);
 	for (i = 0; i < n; i++) {
 		struct esp_pkt *p = &lc->pkt[i];

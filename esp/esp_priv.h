@@ -89,7 +89,10 @@ struct esp_pkt {
 	uint8_t status;		/* ESP_DROP_OK or enum esp_drop */
 	uint8_t inner_ver;	/* outbound: 4 or 6 */
 	uint8_t outer_tos;	/* inbound: outer DSCP/ECN, for decapsulation */
+	uint8_t nh;		/* inbound: the trailer's next header */
+	uint8_t padlen;		/* inbound: the trailer's pad length */
 	uint32_t plen;		/* inbound: ESP payload bytes (IV..ICV); outbound: inner bytes */
+	uint32_t acct;		/* bytes counted against the SA's byte lifetime */
 	int err;		/* crypto result */
 	struct esp_lcore *lc;	/* owner, for asynchronous completions */
 	uint8_t iv[ESP_MAX_IV] __attribute__((aligned(8)));
@@ -145,6 +148,22 @@ uint64_t esp_now(const struct xfrm_sa *sa);
  * decrypt selects the direction.
  */
 void esp_crypto_run(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, bool decrypt);
+
+/*
+ * Lifetime accounting (sa/lifetime.h) of the packets of a chunk with status
+ * OK, p->acct bytes each, in one update of the SA's counters instead of one
+ * per packet. The outcome per packet is sa_lifetime_account()'s in packet
+ * order: a packet the SA may not carry gets ESP_DROP_HARD_LIMIT (a hard
+ * limit of N packets lets exactly N through), soft and hard events are
+ * raised once.
+ */
+void esp_lft_burst(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t now);
+
+/*
+ * Take back the lifetime counts of packets that sa_lifetime_account() would
+ * have refused before counting them (the SA expired earlier in the chunk).
+ */
+void esp_lft_unaccount(struct xfrm_sa *sa, uint64_t packets, uint64_t bytes);
 
 /* Process up to ESP_BURST packets, leaving each one's verdict in lc->pkt[i].status. */
 typedef void (*esp_chunk_fn)(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],
