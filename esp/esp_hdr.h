@@ -73,6 +73,18 @@ static inline int esp_sg_build(struct esp_pkt *p, struct rte_mbuf *m, uint32_t e
 	       (int)assoc;
 }
 
+/*
+ * RFC 4303 2.4: bytes that bring len up to a multiple of the SA's block
+ * size (0 when aligned). Every cipher's alignment is a power of two (4,
+ * 8, 16) and takes a mask; a division only for any other.
+ */
+static inline uint32_t esp_pad_len(uint32_t len, uint32_t bs)
+{
+	if (likely((bs & (bs - 1)) == 0))
+		return -len & (bs - 1);
+	return (bs - len % bs) % bs;
+}
+
 /* An explicit IV (8 bytes for every counter mode, 16 for CBC) without a libc call. */
 static inline void esp_iv_copy(uint8_t *dst, const uint8_t *src, unsigned int len)
 {

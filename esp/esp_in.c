@@ -302,7 +302,7 @@ static __rte_always_inline uint8_t esp_in_parse(struct xfrm_sa *sa, struct rte_m
 	p->plen = m->pkt_len - p->esp_off - ESP_HDR_LEN;
 	text = p->plen - cr->iv_len - cr->icv_len;
 	/* RFC 4303 2.4: the ciphertext ends on the SA's alignment. */
-	if (unlikely(text % cr->block_size))
+	if (unlikely(esp_pad_len(text, cr->block_size)))
 		return ESP_DROP_BAD_LENGTH;
 	{
 		uint32_t be;

@@ -355,7 +355,7 @@ static __rte_always_inline void esp_out_build(struct esp_lcore *lc, struct xfrm_
 	p->esp_off = p->l3len + udp;
 	plen = (*mp)->pkt_len - p->esp_off - ESP_HDR_LEN - iv_len;
 	tfc = tunnel ? esp_out_tfc(lc, v->tfcpad, plen) : 0;
-	pad = (uint8_t)((bs - (plen + tfc + ESP_TRL_LEN) % bs) % bs);
+	pad = (uint8_t)esp_pad_len(plen + tfc + ESP_TRL_LEN, bs);
 	text = plen + tfc + pad + ESP_TRL_LEN;
 	t = esp_out_append(lc->pool, *mp, (uint16_t)(tfc + pad + ESP_TRL_LEN + v->icv_len));
 	if (unlikely(!t)) {

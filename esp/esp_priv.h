@@ -32,6 +32,12 @@
 #define ESP_BURST	32u
 /* Bytes of one preallocated AEAD request (struct + driver scratch). */
 #define ESP_REQ_SIZE	4096u
+/*
+ * Distance between two request slots: one cache line more than a page, so
+ * the request headers of a burst fall into different L1 sets instead of all
+ * into one (a 4 KiB stride maps every slot to the same set).
+ */
+#define ESP_REQ_STRIDE	(ESP_REQ_SIZE + 64u)
 /* Largest explicit IV (AES-CBC) and ICV (HMAC-SHA-512-256) on the wire. */
 #define ESP_MAX_IV	16u
 #define ESP_MAX_ICV	32u
@@ -109,7 +115,7 @@ struct esp_lcore {
 	uint8_t rnd[ESP_RND_POOL];
 	struct esp_pkt pkt[ESP_BURST];
 	struct aead_request *req[ESP_BURST];
-	uint8_t reqmem[ESP_BURST][ESP_REQ_SIZE] __attribute__((aligned(64)));
+	uint8_t reqmem[ESP_BURST][ESP_REQ_STRIDE] __attribute__((aligned(64)));
 };
 
 /* mbuf dynamic field holding a packet's drop reason (esp_lcore.c). */
