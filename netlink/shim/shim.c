@@ -447,7 +447,7 @@ static void answer_pending(struct nlsock *s, int fd)
 
 		if (!p->req.nlmsg_len)
 			continue;
-		/* Only the request's header is quoted: NLM_F_CAPPED (RFC 3549 2.3.2.2). */
+		/* RFC 3549 2.3.2.2 error message; only the header quoted (NLM_F_CAPPED). */
 		f.nlh = (struct nlmsghdr){
 			.nlmsg_len = sizeof(f) - sizeof(f.hdr), .nlmsg_type = NLMSG_ERROR,
 			.nlmsg_flags = NLM_F_CAPPED, .nlmsg_seq = p->req.nlmsg_seq,
