@@ -7,7 +7,6 @@
  * rfc3686(ctr(C)): AES-CTR for ESP (RFC 3686). The key carries a 4-byte
  * nonce after the cipher key; the counter block is nonce || IV || 1 (4.).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -19,30 +18,10 @@
 /* Keystream blocks produced per batch: enough to amortise the loop. */
 #define CTR_BATCH 8
 
+/* Made by crypto_inst_init_skcipher(): the child comes first. */
 struct ctr_ctx {
 	struct crypto_cipher *child;
 };
-
-static int ctr_init(struct crypto_skcipher *tfm)
-{
-	struct ctr_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	return crypto_spawn_cipher(&ctx->child, tfm->base.alg->cra_spawns[0]);
-}
-
-static void ctr_exit(struct crypto_skcipher *tfm)
-{
-	struct ctr_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	crypto_free_cipher(ctx->child);
-}
-
-static int ctr_setkey(struct crypto_skcipher *tfm, const uint8_t *key, unsigned int keylen)
-{
-	struct ctr_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	return crypto_cipher_setkey(ctx->child, key, keylen);
-}
 
 /* The counter block as one big-endian integer, plus one (SP 800-38A B.1). */
 static inline void ctr_inc(uint8_t *ctr, uint32_t bs)
@@ -101,6 +80,7 @@ static int ctr_crypt(struct skcipher_request *req)
 #define RFC3686_IV_SIZE 8
 #define RFC3686_BLOCK 16
 
+/* The child first, as in ctr_ctx. */
 struct rfc3686_ctx {
 	struct crypto_skcipher *child;
 	uint8_t nonce[RFC3686_NONCE_SIZE];
@@ -111,20 +91,6 @@ struct rfc3686_req {
 	uint8_t ctrblk[RFC3686_BLOCK];
 	struct skcipher_request sub;	/* followed by the child's scratch */
 };
-
-static int rfc3686_init(struct crypto_skcipher *tfm)
-{
-	struct rfc3686_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	return crypto_spawn_skcipher(&ctx->child, tfm->base.alg->cra_spawns[0]);
-}
-
-static void rfc3686_exit(struct crypto_skcipher *tfm)
-{
-	struct rfc3686_ctx *ctx = crypto_skcipher_ctx(tfm);
-
-	crypto_free_skcipher(ctx->child);
-}
 
 /* RFC 3686 5.1: the last four octets of the keying material are the nonce. */
 static int rfc3686_setkey(struct crypto_skcipher *tfm, const uint8_t *key, unsigned int keylen)
@@ -160,125 +126,90 @@ static int rfc3686_crypt(struct skcipher_request *req)
 
 /* ---- instances ---- */
 
-static void ctr_destroy(struct crypto_alg *alg)
-{
-	free(container_of_alg(alg, struct skcipher_alg));
-}
+static const struct skcipher_alg ctr_alg = {
+	.init = crypto_inst_init_skcipher,
+	.exit = crypto_inst_exit_skcipher,
+	.setkey = crypto_inst_skcipher_setkey,
+	.encrypt = ctr_crypt,
+	.decrypt = ctr_crypt,
+	.base = {
+		.cra_module = "generic",
+		.cra_blocksize = 1,
+		.cra_ctxsize = sizeof(struct ctr_ctx),
+	},
+};
 
-static int ctr_fill(struct skcipher_alg *inst)
+static int ctr_fill(struct crypto_alg *base)
 {
-	struct cipher_alg *c = container_of_alg(inst->base.cra_spawns[0], struct cipher_alg);
-	uint32_t bs = c->base.cra_blocksize;
+	struct skcipher_alg *inst = container_of_alg(base, struct skcipher_alg);
+	uint32_t bs = base->cra_spawns[0]->cra_blocksize;
 
 	/* A counter narrower than 4 bytes would wrap after a few blocks. */
 	if (bs < 4)
 		return -EINVAL;
-	inst->min_keysize = c->min_keysize;
-	inst->max_keysize = c->max_keysize;
+	crypto_inst_keysizes(base->cra_spawns[0], 0, &inst->min_keysize, &inst->max_keysize);
 	inst->ivsize = bs;
 	inst->chunksize = bs;
-	inst->init = ctr_init;
-	inst->exit = ctr_exit;
-	inst->setkey = ctr_setkey;
-	inst->encrypt = ctr_crypt;
-	inst->decrypt = ctr_crypt;
-	inst->base.cra_priority = c->base.cra_priority;
-	inst->base.cra_ctxsize = sizeof(struct ctr_ctx);
 	return 0;
 }
 
-static int rfc3686_fill(struct skcipher_alg *inst)
+static const struct skcipher_alg rfc3686_alg = {
+	.ivsize = RFC3686_IV_SIZE,
+	.init = crypto_inst_init_skcipher,
+	.exit = crypto_inst_exit_skcipher,
+	.setkey = rfc3686_setkey,
+	.encrypt = rfc3686_crypt,
+	.decrypt = rfc3686_crypt,
+	.base = {
+		.cra_module = "generic",
+		.cra_blocksize = 1,
+		.cra_ctxsize = sizeof(struct rfc3686_ctx),
+	},
+};
+
+static int rfc3686_fill(struct crypto_alg *base)
 {
-	struct skcipher_alg *child = container_of_alg(inst->base.cra_spawns[0],
-						      struct skcipher_alg);
+	struct skcipher_alg *inst = container_of_alg(base, struct skcipher_alg);
+	struct skcipher_alg *child = container_of_alg(base->cra_spawns[0], struct skcipher_alg);
 
 	/* Only a stream counter mode over a 16-byte block fits RFC 3686. */
 	if (child->ivsize != RFC3686_BLOCK || child->base.cra_blocksize != 1)
 		return -EINVAL;
 	if (child->reqsize > 4096 - sizeof(struct rfc3686_req))
 		return -EINVAL;
-	inst->min_keysize = child->min_keysize + RFC3686_NONCE_SIZE;
-	inst->max_keysize = child->max_keysize + RFC3686_NONCE_SIZE;
-	if (!child->max_keysize)
-		inst->min_keysize = inst->max_keysize = 0;
-	inst->ivsize = RFC3686_IV_SIZE;
+	crypto_inst_keysizes(&child->base, RFC3686_NONCE_SIZE, &inst->min_keysize,
+			     &inst->max_keysize);
 	inst->chunksize = child->chunksize;
 	inst->reqsize = sizeof(struct rfc3686_req) + child->reqsize;
-	inst->init = rfc3686_init;
-	inst->exit = rfc3686_exit;
-	inst->setkey = rfc3686_setkey;
-	inst->encrypt = rfc3686_crypt;
-	inst->decrypt = rfc3686_crypt;
-	inst->base.cra_priority = child->base.cra_priority;
-	inst->base.cra_ctxsize = sizeof(struct rfc3686_ctx);
 	return 0;
 }
 
-/* Shared by both templates: grab the child, let fill() shape the instance. */
-static int ctr_create_common(struct crypto_template *tmpl, const char *const *args, int nargs,
-			     enum crypto_alg_type child_type, int (*fill)(struct skcipher_alg *))
-{
-	struct skcipher_alg *inst;
-	int rc;
+/* Synchronous children only: the modes call them inline. */
+static const struct crypto_inst_spec ctr_spec = {
+	.type = CRYPTO_ALG_TYPE_SKCIPHER,
+	.alg = &ctr_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_CIPHER, .mask = CRYPTO_ALG_ASYNC } },
+	.fill = ctr_fill,
+};
 
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	/* Synchronous children only: the modes call them inline. */
-	rc = crypto_grab_spawn(&inst->base, 0, args[0], child_type, 0, CRYPTO_ALG_ASYNC);
-	if (rc)
-		goto err_free;
-	rc = crypto_inst_setname(&inst->base, tmpl->name) ?: fill(inst);
-	if (rc)
-		goto err_drop;
-	strcpy(inst->base.cra_module, "generic");
-	inst->base.cra_blocksize = 1;
-	inst->base.cra_destroy = ctr_destroy;
-	rc = crypto_register_instance(tmpl, &inst->base, CRYPTO_ALG_TYPE_SKCIPHER);
-	if (rc)
-		goto err_drop;
-	return 0;
-
-err_drop:
-	crypto_drop_spawns(&inst->base);
-err_free:
-	free(inst);
-	return rc;
-}
+static const struct crypto_inst_spec rfc3686_spec = {
+	.type = CRYPTO_ALG_TYPE_SKCIPHER,
+	.alg = &rfc3686_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_SKCIPHER, .mask = CRYPTO_ALG_ASYNC } },
+	.fill = rfc3686_fill,
+};
 
 static int ctr_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	return ctr_create_common(tmpl, args, nargs, CRYPTO_ALG_TYPE_CIPHER, ctr_fill);
+	return crypto_inst_create(tmpl, &ctr_spec, args, nargs);
 }
 
 static int rfc3686_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	return ctr_create_common(tmpl, args, nargs, CRYPTO_ALG_TYPE_SKCIPHER, rfc3686_fill);
+	return crypto_inst_create(tmpl, &rfc3686_spec, args, nargs);
 }
 
-static struct crypto_template ctr_tmpls[] = {
-	{ .name = "ctr", .create = ctr_create },
-	{ .name = "rfc3686", .create = rfc3686_create },
-};
+static struct crypto_template ctr_tmpl = { .name = "ctr", .create = ctr_create };
+static struct crypto_template rfc3686_tmpl = { .name = "rfc3686", .create = rfc3686_create };
 
-static int ctr_mod_init(void)
-{
-	int rc = crypto_register_template(&ctr_tmpls[0]);
-
-	if (rc)
-		return rc;
-	rc = crypto_register_template(&ctr_tmpls[1]);
-	if (rc)
-		crypto_unregister_template(&ctr_tmpls[0]);
-	return rc;
-}
-
-static void ctr_mod_exit(void)
-{
-	crypto_unregister_template(&ctr_tmpls[1]);
-	crypto_unregister_template(&ctr_tmpls[0]);
-}
-
-CRYPTO_MODULE(ctr, CRYPTO_MODULE_TEMPLATE, ctr_mod_init, ctr_mod_exit)
+CRYPTO_TEMPLATE_MODULE(ctr, &ctr_tmpl, &rfc3686_tmpl)
