@@ -9,8 +9,6 @@
  * digest costs no key-dependent work. The instance takes the child's
  * priority, so hmac over a faster child wins without special code.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -19,13 +17,10 @@
 #define HMAC_OPAD 0x5c
 #define HMAC_MAX_BLOCK 256	/* cra_blocksize limit of the registry */
 
-struct hmac_inst {
-	struct shash_alg alg;
-};
-
 /*
- * Transform context: the child transform, then the child's state after the
- * inner pad block and after the outer pad block (statesize bytes each).
+ * Transform context: the child transform (first, for
+ * crypto_inst_init_children), then the child's state after the inner pad
+ * block and after the outer pad block (statesize bytes each).
  */
 struct hmac_ctx {
 	struct crypto_shash *child;
@@ -127,33 +122,17 @@ static int hmac_final(struct shash_desc *desc, uint8_t *out)
 static int hmac_init_tfm(struct crypto_shash *tfm)
 {
 	struct hmac_ctx *ctx = crypto_shash_ctx(tfm);
-	struct crypto_alg *child_alg = tfm->base.alg->cra_spawns[0];
-	int rc = crypto_spawn_shash(&ctx->child, child_alg);
+	int rc = crypto_inst_init_children(&tfm->base);
 
-	if (rc)
-		return rc;
-	ctx->statesize = ctx->child->descsize;
-	return 0;
-}
-
-static void hmac_exit_tfm(struct crypto_shash *tfm)
-{
-	struct hmac_ctx *ctx = crypto_shash_ctx(tfm);
-
-	/* The pad states are in our context, which the API wipes. */
-	crypto_free_shash(ctx->child);
-}
-
-static void hmac_destroy(struct crypto_alg *alg)
-{
-	struct shash_alg *salg = container_of_alg(alg, struct shash_alg);
-
-	free((struct hmac_inst *)(void *)salg);
+	if (!rc)
+		ctx->statesize = ctx->child->descsize;
+	return rc;
 }
 
 /* A child hmac can wrap: unkeyed, with a digest that fits in one block. */
-static int hmac_check_child(const struct shash_alg *c)
+static int hmac_check(struct crypto_alg *base)
 {
+	const struct shash_alg *c = container_of_alg(base->cra_spawns[0], struct shash_alg);
 	uint32_t bs = c->base.cra_blocksize;
 
 	if (c->max_keysize || c->setkey)
@@ -167,53 +146,40 @@ static int hmac_check_child(const struct shash_alg *c)
 	return 0;
 }
 
+/* Our state is a child shash_desc; the context holds two child states. */
+static int hmac_fill(struct crypto_alg *base)
+{
+	struct shash_alg *inst = container_of_alg(base, struct shash_alg);
+	const struct shash_alg *c = container_of_alg(base->cra_spawns[0], struct shash_alg);
+
+	inst->digestsize = c->digestsize;
+	inst->descsize = sizeof(struct shash_desc) + c->descsize;
+	base->cra_ctxsize = sizeof(struct hmac_ctx) + 2 * ((c->descsize + 15) & ~15u);
+	return 0;
+}
+
+static const struct shash_alg hmac_alg = {
+	.min_keysize = 0,
+	.max_keysize = 1024,
+	.init_tfm = hmac_init_tfm,
+	.exit_tfm = crypto_inst_exit_shash,	/* the pads are in the wiped context */
+	.setkey = hmac_setkey,
+	.init = hmac_init,
+	.update = hmac_update,
+	.final = hmac_final,
+};
+
+static const struct crypto_inst_spec hmac_spec = {
+	.type = CRYPTO_ALG_TYPE_SHASH,
+	.alg = &hmac_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_SHASH } },
+	.check = hmac_check,
+	.fill = hmac_fill,
+};
+
 static int hmac_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	struct hmac_inst *inst;
-	struct shash_alg *child;
-	struct crypto_alg *base;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	base = &inst->alg.base;
-	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_SHASH, 0, 0);
-	if (rc)
-		goto out_free;
-	child = container_of_alg(base->cra_spawns[0], struct shash_alg);
-	rc = hmac_check_child(child) ?: crypto_inst_setname(base, tmpl->name);
-	if (rc)
-		goto out_drop;
-
-	snprintf(base->cra_module, sizeof(base->cra_module), "%s", child->base.cra_module);
-	base->cra_priority = child->base.cra_priority;
-	base->cra_blocksize = child->base.cra_blocksize;
-	base->cra_ctxsize = sizeof(struct hmac_ctx) + 2 * ((child->descsize + 15) & ~15u);
-	base->cra_destroy = hmac_destroy;
-	inst->alg.digestsize = child->digestsize;
-	inst->alg.descsize = sizeof(struct shash_desc) + child->descsize;
-	inst->alg.min_keysize = 0;
-	inst->alg.max_keysize = 1024;
-	inst->alg.init_tfm = hmac_init_tfm;
-	inst->alg.exit_tfm = hmac_exit_tfm;
-	inst->alg.setkey = hmac_setkey;
-	inst->alg.init = hmac_init;
-	inst->alg.update = hmac_update;
-	inst->alg.final = hmac_final;
-
-	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_SHASH);
-	if (rc)
-		goto out_drop;
-	return 0;
-
-out_drop:
-	crypto_drop_spawns(base);
-out_free:
-	free(inst);
-	return rc;
+	return crypto_inst_create(tmpl, &hmac_spec, args, nargs);
 }
 
 static struct crypto_template hmac_tmpl = {
@@ -221,14 +187,4 @@ static struct crypto_template hmac_tmpl = {
 	.create = hmac_create,
 };
 
-static int hmac_mod_init(void)
-{
-	return crypto_register_template(&hmac_tmpl);
-}
-
-static void hmac_mod_exit(void)
-{
-	crypto_unregister_template(&hmac_tmpl);
-}
-
-CRYPTO_MODULE(hmac, CRYPTO_MODULE_TEMPLATE, hmac_mod_init, hmac_mod_exit)
+CRYPTO_TEMPLATE_MODULE(hmac, &hmac_tmpl)
