@@ -128,7 +128,23 @@ sas() {
 	done
 }
 check "the IKE daemon's part: UPDSA on the allocated SPI, SAs added" sas
+# NEWAE (XFRMNLGRP_AEVENTS): the SAs carry the kernel's default thresholds
+# (2 packets, 1 s); the control thread tells subscribers as the outbound
+# sequence number advances
+"$EXEC" --ctl "$TMP/a.sock" ip xfrm monitor aevent > "$TMP/aevents" 2>&1 &
+AE_PID=$!
+BG_PIDS="$BG_PIDS $AE_PID"
+sleep 0.3
 check "traffic flows once the SAs are there" ping_ok $NS_H1 10.2.0.2 3
+sleep 0.3
+kill "$AE_PID" 2>/dev/null
+aevents_seen() {
+	# iproute2 prints XFRM_AE_CR (0x10) as "replay update"
+	grep -q "^Async event  (0x10)  replay update" "$TMP/aevents" &&
+	grep -q "src 192.168.0.1 dst 192.168.0.2  reqid 0x7 protocol esp  SPI $(printf 0x%x "$SPI")" \
+		"$TMP/aevents" || { cat "$TMP/aevents"; return 1; }
+}
+check "ip xfrm monitor aevent: NEWAE as the sequence numbers advance" aevents_seen
 n=$(acquires)
 check "no more ACQUIREs with the SA in place" ping_ok $NS_H1 10.2.0.2 2
 check "acquire count unchanged" test "$(acquires)" = "$n"

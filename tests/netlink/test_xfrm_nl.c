@@ -5,7 +5,8 @@
  * (xnl_server_process after each send). Covers every message type, the
  * attribute policy (truncated, short, oversized, unknown attributes), the
  * attribute combinations verify_newsa refuses, each with its errno and
- * extack text, dump pagination, and multicast delivery by group.
+ * extack text, dump pagination, multicast delivery by group, and NEWAE
+ * events from the replay thresholds.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -778,6 +779,146 @@ static void test_ae_and_info(void **state)
 	free(fr);
 }
 
+
+/* One NEWAE waiting for b (XFRMNLGRP_AEVENTS): its flags, oseq and thresholds. */
+struct ae_got {
+	uint32_t flags, oseq, rthr, ethr;
+};
+
+static bool next_ae(struct fx *f, struct ae_got *g)
+{
+	struct frame *fr = malloc(sizeof(*fr));
+	const struct nlattr *a;
+	struct nlmsghdr *nlh;
+	bool ok = recv_frame(f, &f->b, fr);
+
+	memset(g, 0, sizeof(*g));
+	if (ok) {
+		nlh = (void *)fr->data;
+		assert_int_equal(fr->group, XFRMNLGRP_AEVENTS);
+		assert_int_equal(nlh->nlmsg_type, XFRM_MSG_NEWAE);
+		g->flags = ((struct xfrm_aevent_id *)mnl_nlmsg_get_payload(nlh))->flags;
+		mnl_attr_for_each(a, nlh, sizeof(struct xfrm_aevent_id)) {
+			if (mnl_attr_get_type(a) == XFRMA_REPLAY_VAL)
+				g->oseq = ((const struct xfrm_replay_state *)
+					   mnl_attr_get_payload(a))->oseq;
+			else if (mnl_attr_get_type(a) == XFRMA_REPLAY_THRESH)
+				g->rthr = mnl_attr_get_u32(a);
+			else if (mnl_attr_get_type(a) == XFRMA_ETIMER_THRESH)
+				g->ethr = mnl_attr_get_u32(a);
+		}
+	}
+	free(fr);
+	return ok;
+}
+
+static void send_packets(struct fx *f, uint32_t spi, unsigned int n)
+{
+	xfrm_address_t d;
+	struct xfrm_sa *sa;
+	uint64_t seq;
+
+	addr4(&d, 0x0a000002);
+	assert_int_equal(sad_get(f->sad, &d, AF_INET, htonl(spi), IPPROTO_ESP, 0, 0, &sa), 0);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(sa_oseq_next(sa, &seq), 0);
+	sa_put(sa);
+}
+
+/*
+ * NEWAE to XFRMNLGRP_AEVENTS as the kernel's xfrm_replay_notify: replay
+ * progress by XFRMA_REPLAY_THRESH packets (XFRM_AE_CR), the
+ * XFRMA_ETIMER_THRESH timer with news (XFRM_AE_CE), a user's NEWAE
+ * (XFRM_AE_CU); the kernel's default thresholds when NEWSA gives none.
+ */
+static void test_aevents(void **state)
+{
+	struct fx *f = *state;
+	struct xfrmgw_shim_opt join = { NETLINK_ADD_MEMBERSHIP, XFRMNLGRP_AEVENTS };
+	struct xfrm_usersa_info p = sa_info(0x5100);
+	struct xfrm_aevent_id ae = {
+		.sa_id = { .spi = htonl(0x5100), .family = AF_INET, .proto = IPPROTO_ESP },
+		.flags = XFRM_AE_RTHR | XFRM_AE_ETHR,
+	};
+	struct xfrm_replay_state rs = { .oseq = 500 };
+	uint8_t buf[1024];
+	struct nlmsghdr *nlh;
+	struct ae_got g;
+
+	send_frame(f->b.fd, XFRMGW_SHIM_SETOPT, &join, sizeof(join));
+	nlh = msg_start(buf, &f->a, XFRM_MSG_NEWSA, 0, &p, sizeof(p));
+	put_gcm(nlh, "rfc4106(gcm(aes))");
+	mnl_attr_put_u32(nlh, XFRMA_REPLAY_THRESH, 3);
+	mnl_attr_put_u32(nlh, XFRMA_ETIMER_THRESH, 5);	/* 0.5 s */
+	expect(f, nlh, 0, NULL, -1);
+	add_gcm_sa(f, 0x5101);				/* no thresholds given */
+	assert_int_equal(drain(f, &f->b), 0);
+
+	/* T1: below the threshold, nothing; at 3 packets, XFRM_AE_CR with the counters */
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1000), 0);	/* arms the timers */
+	send_packets(f, 0x5100, 2);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1001), 0);
+	send_packets(f, 0x5100, 1);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1002), 1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CR);
+	assert_int_equal(g.oseq, 3);
+	assert_false(next_ae(f, &g));
+	/* T2: the kernel's defaults for the other SA: 2 packets, 1 s */
+	send_packets(f, 0x5101, 2);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1003), 1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CR);
+	/* T3: one packet: told when the 0.5 s timer (restarted at 1002) runs out */
+	send_packets(f, 0x5100, 1);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1006), 0);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1007), 1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CE);
+	assert_int_equal(g.oseq, 4);
+	/* T4: a quiet timer defers; the next packet is told at once */
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1012), 0);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1030), 0);
+	send_packets(f, 0x5100, 1);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1031), 1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CE);
+
+	/* T5: GETAE reports the thresholds asked for */
+	addr4(&ae.sa_id.daddr, 0x0a000002);
+	nlh = msg_start(buf, &f->a, XFRM_MSG_GETAE, 0, &ae, sizeof(ae));
+	send_msg(&f->a, nlh);
+	{
+		struct frame *fr = malloc(sizeof(*fr));
+		const struct nlattr *a;
+		uint32_t rthr = 0, ethr = 0;
+
+		assert_true(recv_frame(f, &f->a, fr));
+		nlh = (void *)fr->data;
+		assert_int_equal(nlh->nlmsg_type, XFRM_MSG_NEWAE);
+		mnl_attr_for_each(a, nlh, sizeof(ae)) {
+			if (mnl_attr_get_type(a) == XFRMA_REPLAY_THRESH)
+				rthr = mnl_attr_get_u32(a);
+			if (mnl_attr_get_type(a) == XFRMA_ETIMER_THRESH)
+				ethr = mnl_attr_get_u32(a);
+		}
+		assert_int_equal(rthr, 3);
+		assert_int_equal(ethr, 5);
+		free(fr);
+	}
+
+	/* T6: a user's NEWAE is told as XFRM_AE_CU, and its counters are no news */
+	ae.flags = 0;
+	nlh = msg_start(buf, &f->a, XFRM_MSG_NEWAE, NLM_F_REPLACE, &ae, sizeof(ae));
+	mnl_attr_put(nlh, XFRMA_REPLAY_VAL, sizeof(rs), &rs);
+	expect(f, nlh, 0, NULL, -1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CU);
+	assert_int_equal(g.oseq, 500);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1032), 0);
+	assert_int_equal(drain(f, &f->b), 0);
+}
+
 static struct xfrm_userpolicy_info pol_info(uint8_t dir)
 {
 	struct xfrm_userpolicy_info p;
@@ -931,6 +1072,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_events_by_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocspi_then_updsa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ae_and_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aevents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flushsa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_datagram, setup, teardown),
