@@ -3,9 +3,11 @@
  * The exception path: a net_tap interface per port carries the port's MAC
  * and addresses in the host kernel. What arrives for the gateway's own
  * addresses and is not ESP/AH (IKE on 500, IKE on 4500 behind the non-ESP
- * marker, ping, ARP/ND copies) goes up the TAP; what the host sends on the
- * TAP leaves through the port. strongSwan on the host thus uses the
- * gateway's addresses as if they were its own.
+ * marker, ping, ARP/ND copies) goes up the TAP, once its in policy allows
+ * it (ipsec.c); what the host sends on the TAP leaves through the port,
+ * its IP packets through the outbound SPD first as XFRM's output path
+ * takes locally generated packets (IKE excepted, see ipsec.c). strongSwan
+ * on the host thus uses the gateway's addresses as if they were its own.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -23,9 +25,55 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/gw/arp.h"
+#include "dataplane/gw/classify.h"
 #include "dataplane/gw/gw.h"
 #include "dataplane/gw/nd.h"
 #include "dataplane/gw/route.h"
+
+static int write_sysctl(const char *fmt, const char *ifname)
+{
+	char path[128];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), fmt, ifname);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	rc = fputs("1", f) < 0 ? -EIO : 0;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * The kernel interface under an af_packet port still hands every frame to
+ * the host's stack, and Linux delivers a packet for a local address
+ * whatever interface it arrives on: the host would take a second copy of
+ * what is for our addresses (the TAP holds them), ESP it cannot decrypt
+ * (answered with ICMP protocol unreachable, which an ICMP policy then
+ * protects: a storm between two gateways) and IKE twice. Strict
+ * reverse-path filtering (every route of the host leads to the TAP) and
+ * IPv6 off keep the host to what the TAP gives it. Best effort: a port
+ * that is not a kernel interface has nothing to quiet.
+ */
+static void host_ignore_iface(const char *devargs)
+{
+	const char *s = strstr(devargs, "iface=");
+	char ifname[IF_NAMESIZE];
+	size_t n;
+
+	if (!s)
+		return;
+	s += strlen("iface=");
+	n = strcspn(s, ",");
+	if (!n || n >= sizeof(ifname) || memchr(s, '/', n))
+		return;
+	memcpy(ifname, s, n);
+	ifname[n] = '\0';
+	write_sysctl("/proc/sys/net/ipv4/conf/%s/rp_filter", ifname);
+	write_sysctl("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+}
 
 int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen)
 {
@@ -52,6 +100,14 @@ int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen)
 	port->tap_started = true;
 	memcpy(port->tap_name, pc->tap, sizeof(port->tap_name));
 	port->tap_ifindex = if_nametoindex(pc->tap);
+	host_ignore_iface(pc->devargs);
+	/*
+	 * The gateway's ICMP errors about the host's own packets (RFC 1191
+	 * "fragmentation needed" when ESP/AH leave less room than the TAP's
+	 * MTU) come from our address, which is the host's too: Linux drops a
+	 * packet with a local source unless the interface accepts them.
+	 */
+	write_sysctl("/proc/sys/net/ipv4/conf/%s/accept_local", pc->tap);
 	return gw_tap_configure(g, p, msg, msglen);
 }
 
@@ -191,6 +247,31 @@ static bool host_reply(const struct gw_routes *r, uint16_t port, struct rte_mbuf
 	return false;
 }
 
+/*
+ * An IP packet the host sends to another node: the SPD decides (protected,
+ * blocked, waiting for an SA). true when taken; else the frame goes out as
+ * the host made it.
+ */
+static bool host_ipsec(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct gw_cls c;
+	uint16_t type;
+
+	if (m->data_len < RTE_ETHER_HDR_LEN)
+		return false;
+	type = (uint16_t)(f[12] << 8 | f[13]);
+	if (type != RTE_ETHER_TYPE_IPV4 && type != RTE_ETHER_TYPE_IPV6)
+		return false;
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	m->l2_len = 0;
+	/* unicast to another node only: broadcast, multicast, link-local stay on the link */
+	if (gw_classify_ip(w->routes, m, &c) == GW_CL_FORWARD && gw_ipsec_host_output(g, w, m))
+		return true;
+	rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	return false;
+}
+
 void gw_from_host(struct gw *g, struct gw_worker *w, uint16_t port, struct rte_mbuf **m,
 		  uint16_t n)
 {
@@ -201,6 +282,8 @@ void gw_from_host(struct gw *g, struct gw_worker *w, uint16_t port, struct rte_m
 			gw_drop(w, m[i], GW_DROP_HOST_REPLY);
 			continue;
 		}
+		if (host_ipsec(g, w, m[i]))
+			continue;
 		gw_tx_push(g, w, port, m[i]);
 	}
 }

@@ -137,20 +137,27 @@ void gw_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned i
 void gw_icmp_error(struct gw *g, struct gw_worker *w, struct rte_mbuf *orig, uint8_t type,
 		   uint8_t code, uint32_t mtu);
 
-/* ipsec.c: SAD/SPD lookups around esp/ */
+/* ipsec.c: SAD/SPD lookups around esp/ and ah/ */
 void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint16_t n,
 		    const uint8_t *proto, const bool *natt);
-/* true when m was taken (encrypted, queued for its SA, or dropped by policy) */
+/* true when m was taken (encrypted, queued for its SAs, or dropped by policy) */
 bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags);
+/* The same for a packet the host sent through its TAP (data at IP); IKE bypasses. */
+bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m);
+/*
+ * Cleartext for one of our addresses (its IP header at m + l3): true when
+ * an in policy refused it (dropped, counted). IKE bypasses.
+ */
+bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3);
 void gw_ipsec_flush(struct gw *g, struct gw_worker *w);
 int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w);
 /* Process-wide ESP hooks (NAT-T mapping changes to g->mappings); NULL: unhook. */
 void gw_ipsec_hooks(struct gw *g);
-/* ESP's drop reasons summed into drop[] (ESP_DROP_MAX entries at most); how many. */
+/* ESP's then AH's drop reasons summed into drop[] (max entries at most); how many. */
 unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
 			    unsigned int max);
 void gw_ipsec_lcore_free(struct gw_worker *w);
-/* Bytes ESP adds to a packet of sa at most (outer header included). */
+/* Bytes ESP or AH adds to a packet of sa at most (outer header included). */
 unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa);
 
 /* worker.c */

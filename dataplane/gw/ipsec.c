@@ -1,14 +1,37 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The IPsec steps of the packet path around esp/ (RFC 4301 5.1, 5.2):
- *  - inbound: SA by (daddr, SPI, proto) for a burst, ESP in groups of one
- *    SA, the decapsulated packet checked against the SA's selector, then
- *    forwarded (or delivered to the host);
- *  - outbound: SPD lookup, template -> SA (or ACQUIRE), inner
- *    fragmentation to the post-encapsulation MTU (RFC 4301 8.1) or ICMP
- *    when DF forbids it, ESP in groups of one SA, then routed as is.
+ * The IPsec steps of the packet path around esp/ and ah/ (RFC 4301 5.1, 5.2):
+ *  - inbound: SA by (daddr, SPI, proto) for a burst, ESP or AH (the SA's
+ *    protocol decides) in groups of one SA; a packet that comes out as
+ *    ESP/AH for us again goes round once more (AH over ESP bundles), the
+ *    SAs it went through kept as its secpath. The result must match every
+ *    SA's selector, and the templates of the `in` (for us) or `fwd`
+ *    (forwarded) policy it matches; then it is forwarded or delivered to
+ *    the host;
+ *  - cleartext for our addresses is checked against the `in` policies: one
+ *    that wants IPsec refuses it (RFC 4301 5.2);
+ *  - outbound, forwarded or from the host through its TAP (XFRM's output
+ *    path for locally generated packets): SPD lookup, the template list ->
+ *    SAs (or ACQUIRE), inner fragmentation to the post-encapsulation MTU
+ *    (RFC 4301 8.1) or ICMP when DF forbids it, the templates applied in
+ *    order (ah/bundle.h: ESP then AH) in groups of one SA list, then routed
+ *    as is.
  * An inbound SA's replay window has one writer at a time: with several
  * workers its bursts are serialised by a lock stripe.
+ *
+ * IKE bypasses the SPD both ways. charon puts a bypass policy on each of its
+ * IKE sockets (setsockopt IP_XFRM_POLICY / IPV6_XFRM_POLICY), which the
+ * kernel consults before the SPD; xfrmgw does not see sockets, so it
+ * exempts what those sockets carry: UDP from our address with source port
+ * 500 or 4500 (outbound), UDP to our address with destination port 500 or
+ * 4500 that is not ESP (inbound; ESP in UDP was told apart by classify.c).
+ * NAT-keepalives (RFC 3948 2.3) ride the same sockets. Neighbour Discovery
+ * (RFC 4861, ICMPv6 133-137) is exempt too: the gateway answers ND for its
+ * addresses itself, and the link must work before any SA can.
+ *
+ * Unlike the kernel, a decapsulated packet that matches no `in`/`fwd`
+ * policy is accepted (its SAs' selectors were checked); the kernel drops
+ * one that came through a tunnel-mode SA.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +44,8 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
+#include "ah/ah.h"
+#include "ah/bundle.h"
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/gateway.h"
 #include "dataplane/gw/gw.h"
@@ -31,39 +56,71 @@
 #include "sa/sad.h"
 #include "sa/spd.h"
 
-#define OUT_PENDING 256
+#define OUT_PENDING	256
+#define SECPATH_MAX	BUNDLE_MAX	/* SAs one packet goes through */
+#define IKE_PORT	500
+#define NATT_PORT	4500
+
+/* The SAs a packet goes through, in order (outbound: innermost first). */
+struct sa_chain {
+	uint8_t n;
+	struct xfrm_sa *sa[SECPATH_MAX];
+};
 
 struct gw_ipsec_lcore {
 	struct esp_lcore *esp;
+	struct ah_lcore *ah;
+	struct bundle_lcore bl;		/* drives esp and ah */
 	unsigned int n;
-	struct xfrm_sa *sa[OUT_PENDING];
+	struct sa_chain chain[OUT_PENDING];
 	struct rte_mbuf *m[OUT_PENDING];
+};
+
+/* An inbound packet between SAs: what it is now and where it has been. */
+struct in_pkt {
+	struct rte_mbuf *m;
+	uint8_t proto;
+	bool natt;
+	struct sa_chain sp;		/* outermost first */
 };
 
 int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w)
 {
+	struct gw_ipsec_lcore *l;
+
 	if (!g->sad)
 		return 0;	/* no SAs: a plain router */
-	w->ipsec = calloc(1, sizeof(*w->ipsec));
-	if (!w->ipsec)
+	l = calloc(1, sizeof(*l));
+	if (!l)
 		return -ENOMEM;
-	w->ipsec->esp = esp_lcore_create(g->pool, (int)rte_socket_id());
-	if (!w->ipsec->esp) {
-		free(w->ipsec);
-		w->ipsec = NULL;
-		return -ENOMEM;
-	}
+	l->esp = esp_lcore_create(g->pool, (int)rte_socket_id());
+	if (!l->esp)
+		goto no_esp;
+	l->ah = ah_lcore_create(g->pool, (int)rte_socket_id());
+	if (!l->ah)
+		goto no_ah;
+	l->bl.esp = l->esp;
+	l->bl.ah = l->ah;
+	w->ipsec = l;
 	return 0;
+no_ah:
+	esp_lcore_free(l->esp);
+no_esp:
+	free(l);
+	return -ENOMEM;
 }
 
 void gw_ipsec_lcore_free(struct gw_worker *w)
 {
-	if (!w->ipsec)
+	struct gw_ipsec_lcore *l = w->ipsec;
+
+	if (!l)
 		return;
-	for (unsigned int i = 0; i < w->ipsec->n; i++)
-		rte_pktmbuf_free(w->ipsec->m[i]);
-	esp_lcore_free(w->ipsec->esp);
-	free(w->ipsec);
+	for (unsigned int i = 0; i < l->n; i++)
+		rte_pktmbuf_free(l->m[i]);
+	ah_lcore_free(l->ah);
+	esp_lcore_free(l->esp);
+	free(l);
 	w->ipsec = NULL;
 }
 
@@ -96,29 +153,54 @@ void gw_ipsec_hooks(struct gw *g)
 		esp_set_mapping_hook(NULL, NULL);
 }
 
+/* AH's reasons, named apart from ESP's in the same dictionary. */
+static const char *const ah_drop_names[AH_DROP_MAX] = {
+	[AH_DROP_TRUNCATED] = "ah_truncated",
+	[AH_DROP_BAD_LENGTH] = "ah_bad_length",
+	[AH_DROP_SA_STATE] = "ah_sa_state",
+	[AH_DROP_SEQ_ZERO] = "ah_seq_zero",
+	[AH_DROP_REPLAY] = "ah_replay",
+	[AH_DROP_REPLAY_WINDOW] = "ah_replay_window",
+	[AH_DROP_AUTH] = "ah_auth",
+	[AH_DROP_NEXT_HEADER] = "ah_next_header",
+	[AH_DROP_SEQ_OVERFLOW] = "ah_seq_overflow",
+	[AH_DROP_HARD_LIMIT] = "ah_hard_limit",
+	[AH_DROP_NO_ROOM] = "ah_no_room",
+	[AH_DROP_CRYPTO] = "ah_crypto",
+	[AH_DROP_BAD_INNER] = "ah_bad_inner",
+	[AH_DROP_WRONG_SPI] = "ah_wrong_spi",
+	[AH_DROP_BAD_OUTER] = "ah_bad_outer",
+	[AH_DROP_BAD_OPTIONS] = "ah_bad_options",
+};
+
 unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
 			    unsigned int max)
 {
-	const struct esp_stats *st;
-	unsigned int n = RTE_MIN((unsigned int)ESP_DROP_MAX, max);
+	unsigned int ne = RTE_MIN((unsigned int)ESP_DROP_MAX, max);
+	unsigned int na = RTE_MIN((unsigned int)AH_DROP_MAX, max - ne);
+	const struct esp_stats *es;
+	const struct ah_stats *as;
 
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < ne; i++)
 		names[i] = esp_drop_name((enum esp_drop)i);
+	for (unsigned int i = 0; i < na; i++)
+		names[ne + i] = ah_drop_names[i] ? ah_drop_names[i] : "ah_unknown";
 	if (!w->ipsec)
-		return n;
-	st = esp_lcore_stats(w->ipsec->esp);
-	for (unsigned int i = 0; i < n; i++)
-		drop[i] += __atomic_load_n(&st->drop[i], __ATOMIC_RELAXED);
-	return n;
+		return ne + na;
+	es = esp_lcore_stats(w->ipsec->esp);
+	as = ah_lcore_stats(w->ipsec->ah);
+	for (unsigned int i = 0; i < ne; i++)
+		drop[i] += __atomic_load_n(&es->drop[i], __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < na; i++)
+		drop[ne + i] += __atomic_load_n(&as->drop[i], __ATOMIC_RELAXED);
+	return ne + na;
 }
 
 /* ESP's worst case for sa: outer header, UDP, header, IV, padding, ICV (RFC 4303 2). */
-unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
+static unsigned int esp_overhead(const struct xfrm_sa *sa)
 {
 	unsigned int o = 8 + 2, iv = 16, block = 16, icv = 16;
 
-	if (sa->mode == XFRM_MODE_TUNNEL)
-		o += sa->family == AF_INET6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
 	if (sa->has_encap)
 		o += sizeof(struct rte_udp_hdr);
 	if (sa->aead) {
@@ -133,6 +215,141 @@ unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
 		icv = sa->aalg ? sa->aalg->alg_trunc_len / 8 : 0;
 	}
 	return o + iv + (block - 1) + icv;
+}
+
+/* What sa adds at most: ESP's or AH's header (RFC 4302 2), the outer header in tunnel mode. */
+unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
+{
+	unsigned int o = sa->id.proto == IPPROTO_AH ? ah_hdr_len(sa) : esp_overhead(sa);
+
+	if (sa->mode == XFRM_MODE_TUNNEL)
+		o += sa->family == AF_INET6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+	return o;
+}
+
+/* ---- what bypasses the SPD (see the top of the file) ---- */
+
+static bool is_nd(const struct spd_flow *f)
+{
+	uint8_t type = (uint8_t)rte_be_to_cpu_16(f->sport);
+
+	return f->family == AF_INET6 && f->proto == IPPROTO_ICMPV6 && type >= 133 && type <= 137;
+}
+
+static bool is_ike_port(rte_be16_t port)
+{
+	return port == rte_cpu_to_be_16(IKE_PORT) || port == rte_cpu_to_be_16(NATT_PORT);
+}
+
+static bool is_local(const struct gw_worker *w, const struct spd_flow *f, const xfrm_address_t *a)
+{
+	return f->family == AF_INET ? gw_is_local4(w->routes, -1, a->a4) :
+				      gw_is_local6(w->routes, -1, (const uint8_t *)a->a6);
+}
+
+static bool bypass_out(const struct gw_worker *w, const struct spd_flow *f)
+{
+	if (is_nd(f))
+		return true;
+	return f->proto == IPPROTO_UDP && is_ike_port(f->sport) && is_local(w, f, &f->saddr);
+}
+
+static bool bypass_in(const struct gw_worker *w, const struct spd_flow *f)
+{
+	if (is_nd(f))
+		return true;
+	return f->proto == IPPROTO_UDP && is_ike_port(f->dport) && is_local(w, f, &f->daddr);
+}
+
+/* ---- inbound policy check (RFC 4301 5.2 steps 3b, 4; XFRM's xfrm_policy_ok) ---- */
+
+static bool addr_any(const xfrm_address_t *a)
+{
+	static const xfrm_address_t zero;
+
+	return !memcmp(a, &zero, sizeof(zero));
+}
+
+/* Does SA sa satisfy template t (protocol, SPI, reqid, mode, tunnel endpoints)? */
+static bool tmpl_ok(const struct xfrm_user_tmpl *t, const struct xfrm_sa *sa)
+{
+	if (sa->id.proto != t->id.proto || sa->mode != t->mode)
+		return false;
+	if ((t->id.spi && t->id.spi != sa->id.spi) || (t->reqid && t->reqid != sa->reqid))
+		return false;
+	if (sa->mode == XFRM_MODE_TRANSPORT)
+		return true;
+	return (addr_any(&t->id.daddr) || !memcmp(&t->id.daddr, &sa->id.daddr, sizeof(sa->id.daddr))) &&
+	       (addr_any(&t->saddr) || !memcmp(&t->saddr, &sa->saddr, sizeof(sa->saddr)));
+}
+
+/*
+ * The policy's templates against the secpath: the outermost template
+ * (tmpl[n-1]) first against the first SA removed. A transport SA that no
+ * template names may sit between them; a tunnel SA may not, nor may one be
+ * left over. An optional template may be absent.
+ */
+static bool secpath_ok(const struct xfrm_policy *pol, const struct sa_chain *sp)
+{
+	unsigned int k = 0;
+
+	for (int i = (int)pol->ntmpl - 1; i >= 0; i--) {
+		const struct xfrm_user_tmpl *t = &pol->tmpl[i];
+		bool found = false;
+
+		for (unsigned int j = k; j < sp->n; j++) {
+			if (tmpl_ok(t, sp->sa[j])) {
+				k = j + 1;
+				found = true;
+				break;
+			}
+			if (sp->sa[j]->mode != XFRM_MODE_TRANSPORT)
+				break;
+		}
+		if (!found && !t->optional)
+			return false;
+	}
+	for (; k < sp->n; k++)
+		if (sp->sa[k]->mode != XFRM_MODE_TRANSPORT)
+			return false;
+	return true;
+}
+
+/* -1 when the packet (flow f, secpath sp) may pass policy dir, else the drop reason. */
+static int policy_check(struct gw *g, struct gw_worker *w, uint8_t dir, const struct spd_flow *f,
+			const struct sa_chain *sp)
+{
+	struct xfrm_policy *pol;
+
+	if (!g->spd || bypass_in(w, f))
+		return -1;
+	pol = spd_lookup(g->spd, dir, f);
+	if (!pol)
+		return -1;
+	spd_policy_used(pol, w->now / g->hz);
+	if (pol->action == XFRM_POLICY_BLOCK)
+		return GW_DROP_POLICY_BLOCK;
+	if (!secpath_ok(pol, sp))
+		return sp->n ? GW_DROP_POLICY_TEMPLATES : GW_DROP_POLICY_CLEARTEXT;
+	return -1;
+}
+
+bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3)
+{
+	static const struct sa_chain none;
+	struct spd_flow f;
+	int why;
+
+	if (!g->spd)
+		return false;
+	rte_pktmbuf_adj(m, l3);
+	gw_flow_of(m, &f);
+	rte_pktmbuf_prepend(m, l3);
+	why = policy_check(g, w, XFRM_POLICY_IN, &f, &none);
+	if (why < 0)
+		return false;
+	gw_drop(w, m, (enum gw_drop)why);
+	return true;
 }
 
 /* ---- inbound ---- */
@@ -158,38 +375,62 @@ static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sa
 		memcpy(&k->spi, spi, 4);	/* 2 bytes past a 4-aligned word behind Ethernet */
 }
 
-/* RFC 4301 5.2 step 4: the inner packet must match the SA's selector. */
-static bool selector_ok(const struct xfrm_sa *sa, const struct rte_mbuf *m)
+/* RFC 4301 5.2 step 4: the inner packet must match the selector of every SA it came through. */
+static bool selectors_ok(const struct sa_chain *sp, const struct spd_flow *f)
 {
-	struct spd_flow f;
+	for (unsigned int i = 0; i < sp->n; i++) {
+		const struct xfrm_sa *sa = sp->sa[i];
 
-	if (!sa->sel.family)
-		return true;
-	gw_flow_of(m, &f);
-	return f.family != sa->sel.family || spd_selector_match(&sa->sel, &f);
+		if (sa->sel.family && f->family == sa->sel.family &&
+		    !spd_selector_match(&sa->sel, f))
+			return false;
+	}
+	return true;
 }
 
-static void after_decap(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa, struct rte_mbuf *m)
+/* The packet has left its last SA: selectors, policy, then on its way. */
+static void in_done(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, enum gw_class k,
+		    const struct sa_chain *sp)
 {
-	struct gw_cls c;
+	struct spd_flow f;
+	int why;
 
-	if (!selector_ok(sa, m)) {
+	gw_flow_of(m, &f);
+	if (!selectors_ok(sp, &f)) {
 		gw_drop(w, m, GW_DROP_POLICY_MISMATCH);
 		return;
 	}
-	w->stats.esp_in++;
-	switch (gw_classify_ip(w->routes, m, &c)) {
-	case GW_CL_MALFORMED:
-		gw_drop(w, m, GW_DROP_MALFORMED);
-		break;
-	case GW_CL_FORWARD:
-		gw_output(g, w, m, GW_OUT_FORWARD);
-		break;
-	default:
-		/* for the gateway itself: local delivery through the route's LOCAL hop */
-		gw_output(g, w, m, GW_OUT_NO_POLICY);
-		break;
+	why = policy_check(g, w, k == GW_CL_FORWARD ? XFRM_POLICY_FWD : XFRM_POLICY_IN, &f, sp);
+	if (why >= 0) {
+		gw_drop(w, m, (enum gw_drop)why);
+		return;
 	}
+	if (k == GW_CL_FORWARD)
+		gw_output(g, w, m, GW_OUT_FORWARD);
+	else	/* for the gateway itself: local delivery through the route's LOCAL hop */
+		gw_output(g, w, m, GW_OUT_NO_POLICY);
+}
+
+/* A decapsulated packet: another SA for us (*next filled, true), or done. */
+static bool after_decap(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
+			const struct sa_chain *sp, struct in_pkt *next)
+{
+	struct gw_cls c;
+	enum gw_class k = gw_classify_ip(w->routes, m, &c);
+
+	if (k == GW_CL_MALFORMED) {
+		gw_drop(w, m, GW_DROP_MALFORMED);
+		return false;
+	}
+	if (k == GW_CL_IPSEC && sp->n < SECPATH_MAX) {
+		next->m = m;
+		next->proto = c.proto;
+		next->natt = c.natt;
+		next->sp = *sp;
+		return true;
+	}
+	in_done(g, w, m, k, sp);
+	return false;
 }
 
 static uint16_t inbound_group(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa,
@@ -198,68 +439,106 @@ static uint16_t inbound_group(struct gw *g, struct gw_worker *w, struct xfrm_sa 
 	rte_spinlock_t *lock = NULL;
 	uint16_t good;
 
-	if (sa->id.proto != IPPROTO_ESP || !sa->ops)
+	if (!sa->ops || (sa->id.proto != IPPROTO_ESP && sa->id.proto != IPPROTO_AH))
 		return 0;
 	if (g->nb_workers > 1)
 		lock = &g->sa_lock[((uintptr_t)sa >> 6) % GW_SA_LOCKS];
 	if (lock)
 		rte_spinlock_lock(lock);
-	good = esp_inbound(w->ipsec->esp, sa, m, n);
+	if (sa->id.proto == IPPROTO_AH)
+		good = ah_inbound(w->ipsec->ah, sa, m, n);
+	else
+		good = esp_inbound(w->ipsec->esp, sa, m, n);
 	if (lock)
 		rte_spinlock_unlock(lock);
+	if (sa->id.proto == IPPROTO_AH)
+		w->stats.ah_in += good;
+	else
+		w->stats.esp_in += good;
 	return good;
+}
+
+static bool same_group(const struct in_pkt *a, const struct in_pkt *b)
+{
+	return a->natt == b->natt && a->sp.n == b->sp.n &&
+	       !memcmp(a->sp.sa, b->sp.sa, a->sp.n * sizeof(a->sp.sa[0]));
+}
+
+/*
+ * One SA deep for packets p[0..n): grouped by SA (and by the SAs they came
+ * through), each group one burst call. Those that are ESP/AH for us again
+ * are put in next[] for another round.
+ */
+static uint16_t inbound_round(struct gw *g, struct gw_worker *w, struct in_pkt *p, uint16_t n,
+			      struct in_pkt *next)
+{
+	struct sad_in_key keys[GW_BURST];
+	struct xfrm_sa *sa[GW_BURST];
+	struct rte_mbuf *grp[GW_BURST];
+	bool done[GW_BURST] = { false };
+	uint16_t nn = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		in_key(p[i].m, p[i].proto, p[i].natt, &keys[i]);
+	sad_lookup_in_burst(g->sad, keys, n, sa);
+	for (uint16_t i = 0; i < n; i++) {
+		struct sa_chain sp = p[i].sp;
+		uint16_t k = 0, good;
+
+		if (done[i])
+			continue;
+		if (!sa[i] || !sa_is_valid(sa[i]) || sa[i]->has_encap != p[i].natt) {
+			gw_drop(w, p[i].m, GW_DROP_NO_SA);
+			continue;
+		}
+		for (uint16_t j = i; j < n; j++)
+			if (!done[j] && sa[j] == sa[i] && same_group(&p[j], &p[i])) {
+				grp[k++] = p[j].m;
+				done[j] = true;
+			}
+		good = inbound_group(g, w, sa[i], grp, k);
+		sp.sa[sp.n++] = sa[i];
+		for (uint16_t j = 0; j < good; j++)
+			nn += after_decap(g, w, grp[j], &sp, &next[nn]);
+		for (uint16_t j = good; j < k; j++)
+			gw_drop(w, grp[j], GW_DROP_IPSEC);
+	}
+	return nn;
 }
 
 void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint16_t n,
 		    const uint8_t *proto, const bool *natt)
 {
-	struct sad_in_key keys[GW_BURST] = { 0 };
-	struct xfrm_sa *sa[GW_BURST];
-	struct rte_mbuf *grp[GW_BURST];
-	bool done[GW_BURST] = { false };
+	struct in_pkt a[GW_BURST], b[GW_BURST], *cur = a, *next = b, *t;
 
 	if (!g->sad || !w->ipsec) {
 		for (uint16_t i = 0; i < n; i++)
 			gw_drop(w, m[i], GW_DROP_NO_IPSEC);
 		return;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		in_key(m[i], proto[i], natt[i], &keys[i]);
-	sad_lookup_in_burst(g->sad, keys, n, sa);
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t k = 0, good;
+	for (uint16_t done = 0; done < n;) {
+		uint16_t c = RTE_MIN((uint16_t)(n - done), (uint16_t)GW_BURST);
 
-		if (done[i])
-			continue;
-		if (!sa[i] || !sa_is_valid(sa[i]) || sa[i]->has_encap != natt[i]) {
-			gw_drop(w, m[i], GW_DROP_NO_SA);
-			continue;
+		for (uint16_t i = 0; i < c; i++) {
+			cur[i].m = m[done + i];
+			cur[i].proto = proto[done + i];
+			cur[i].natt = natt[done + i];
+			cur[i].sp.n = 0;
 		}
-		for (uint16_t j = i; j < n; j++)
-			if (!done[j] && sa[j] == sa[i] && natt[j] == natt[i]) {
-				grp[k++] = m[j];
-				done[j] = true;
-			}
-		good = inbound_group(g, w, sa[i], grp, k);
-		for (uint16_t j = 0; j < good; j++)
-			after_decap(g, w, sa[i], grp[j]);
-		for (uint16_t j = good; j < k; j++)
-			gw_drop(w, grp[j], GW_DROP_IPSEC);
+		done += c;
+		/* at most SECPATH_MAX rounds: after_decap stops a deeper packet */
+		while (c) {
+			c = inbound_round(g, w, cur, c, next);
+			t = cur, cur = next, next = t;
+		}
 	}
 }
 
 /* ---- outbound ---- */
 
-static const struct xfrm_user_tmpl *first_template(const struct xfrm_policy *pol)
-{
-	for (unsigned int i = 0; i < pol->ntmpl; i++)
-		if (!pol->tmpl[i].optional)
-			return &pol->tmpl[i];
-	return NULL;
-}
-
-static void out_key(const struct xfrm_user_tmpl *t, const struct spd_flow *f,
-		    struct sad_out_key *k)
+/* The SAD key of template t: the current endpoints, unless t is a tunnel. */
+static void out_key(const struct xfrm_user_tmpl *t, const xfrm_address_t *saddr,
+		    const xfrm_address_t *daddr, uint16_t family, struct sad_out_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	if (t->mode == XFRM_MODE_TUNNEL) {
@@ -267,9 +546,9 @@ static void out_key(const struct xfrm_user_tmpl *t, const struct spd_flow *f,
 		k->daddr = t->id.daddr;
 		k->family = t->family;
 	} else {
-		k->saddr = f->saddr;
-		k->daddr = f->daddr;
-		k->family = f->family;
+		k->saddr = *saddr;
+		k->daddr = *daddr;
+		k->family = family;
 	}
 	k->reqid = t->reqid;
 	k->proto = t->id.proto;
@@ -277,25 +556,17 @@ static void out_key(const struct xfrm_user_tmpl *t, const struct spd_flow *f,
 	k->spi = t->id.spi;
 }
 
-/*
- * Ask the control thread for an XFRM_MSG_ACQUIRE. It decides, with the
- * SAD's larval SAs, whether one is sent (one per larval SA, as the
- * kernel); here we only keep the ring quiet: one ask per policy per
- * control tick (ACQUIRE_ASKS_PER_S, the tick of dataplane/control.h).
- */
-#define ACQUIRE_ASKS_PER_S	10
-
+/* XFRM_MSG_ACQUIRE through the control thread, once a second per policy. */
 static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
 		    const struct xfrm_user_tmpl *t, const struct sad_out_key *k,
 		    const struct spd_flow *f)
 {
-	uint64_t per_tick = g->hz / ACQUIRE_ASKS_PER_S ? g->hz / ACQUIRE_ASKS_PER_S : 1;
-	uintptr_t tick = (uintptr_t)(w->now / per_tick) + 1;
+	uintptr_t sec = (uintptr_t)(w->now / g->hz) + 1;
 	uintptr_t last = (uintptr_t)__atomic_load_n(&pol->priv, __ATOMIC_RELAXED);
 	struct xgw_acquire a;
 
-	if (last == tick || !g->acquires ||
-	    !__atomic_compare_exchange_n((uintptr_t *)&pol->priv, &last, tick, false,
+	if (last == sec || !g->acquires ||
+	    !__atomic_compare_exchange_n((uintptr_t *)&pol->priv, &last, sec, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return;
 	memset(&a, 0, sizeof(a));
@@ -319,6 +590,42 @@ static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
 		w->stats.acquires++;
 }
 
+/*
+ * Templates -> SAs in XFRM order (xfrm_tmpl_resolve): a tunnel template
+ * moves the endpoints the templates after it are looked up with; an
+ * optional template without an SA is skipped. false (ACQUIRE raised for the
+ * first template missing) when a required one has no SA.
+ */
+static bool resolve(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
+		    const struct spd_flow *f, struct sa_chain *ch)
+{
+	xfrm_address_t saddr = f->saddr, daddr = f->daddr;
+	uint16_t family = f->family;
+	struct sad_out_key k;
+
+	ch->n = 0;
+	for (unsigned int i = 0; i < pol->ntmpl; i++) {
+		const struct xfrm_user_tmpl *t = &pol->tmpl[i];
+		struct xfrm_sa *sa;
+
+		out_key(t, &saddr, &daddr, family, &k);
+		sa = sad_lookup_out(g->sad, &k);
+		if (!sa || !sa->ops) {
+			if (t->optional)
+				continue;
+			acquire(g, w, pol, t, &k, f);
+			return false;
+		}
+		if (ch->n == SECPATH_MAX)
+			return false;
+		ch->sa[ch->n++] = sa;
+		saddr = k.saddr;
+		daddr = k.daddr;
+		family = k.family;
+	}
+	return true;
+}
+
 /* The MTU toward the SA's outer destination. */
 static unsigned int outer_mtu(struct gw_worker *w, const struct xfrm_sa *sa)
 {
@@ -328,26 +635,30 @@ static unsigned int outer_mtu(struct gw_worker *w, const struct xfrm_sa *sa)
 	return nh ? w->routes->port[nh->port].mtu : 1500;
 }
 
-static void pend(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa, struct rte_mbuf *m)
+static void pend(struct gw *g, struct gw_worker *w, const struct sa_chain *ch, struct rte_mbuf *m)
 {
 	struct gw_ipsec_lcore *l = w->ipsec;
 
 	if (l->n == OUT_PENDING)
 		gw_ipsec_flush(g, w);
-	l->sa[l->n] = sa;
+	l->chain[l->n] = *ch;
 	l->m[l->n++] = m;
 }
 
-/* RFC 4301 8.1: fit the inner packet to what ESP leaves of the MTU. */
-static void fit_and_pend(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa, struct rte_mbuf *m)
+/* RFC 4301 8.1: fit the inner packet to what the SAs leave of the outer MTU. */
+static void fit_and_pend(struct gw *g, struct gw_worker *w, const struct sa_chain *ch,
+			 struct rte_mbuf *m)
 {
-	unsigned int mtu = outer_mtu(w, sa), room = mtu - gw_ipsec_overhead(sa);
+	unsigned int mtu = outer_mtu(w, ch->sa[ch->n - 1]), over = 0, room;
 	uint8_t v = rte_pktmbuf_mtod(m, const uint8_t *)[0] >> 4;
 	struct rte_mbuf *f[GW_FRAG_MAX];
 	int nf;
 
+	for (unsigned int i = 0; i < ch->n; i++)
+		over += gw_ipsec_overhead(ch->sa[i]);
+	room = mtu > over + 68 ? mtu - over : 68;	/* RFC 791: every link carries 68 */
 	if (rte_pktmbuf_pkt_len(m) <= room) {
-		pend(g, w, sa, m);
+		pend(g, w, ch, m);
 		return;
 	}
 	nf = v == 4 ? gw_frag4(m, (uint16_t)room, g->pool, f, GW_FRAG_MAX) : -EMSGSIZE;
@@ -363,7 +674,7 @@ static void fit_and_pend(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa, 
 	}
 	w->stats.fragments_out += (uint64_t)nf;
 	for (int i = 0; i < nf; i++)
-		pend(g, w, sa, f[i]);
+		pend(g, w, ch, f[i]);
 }
 
 /*
@@ -386,18 +697,13 @@ static void forward_hop(struct rte_mbuf *m)
 	}
 }
 
-bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags)
+static bool output_flow(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
+			const struct spd_flow *f, unsigned int flags)
 {
-	const struct xfrm_user_tmpl *t;
 	struct xfrm_policy *pol;
-	struct sad_out_key k;
-	struct spd_flow f;
-	struct xfrm_sa *sa;
+	struct sa_chain ch;
 
-	if (!g->spd || !g->sad || !w->ipsec)
-		return false;
-	gw_flow_of(m, &f);
-	pol = spd_lookup(g->spd, XFRM_POLICY_OUT, &f);
+	pol = spd_lookup(g->spd, XFRM_POLICY_OUT, f);
 	if (!pol)
 		return false;
 	spd_policy_used(pol, w->now / g->hz);
@@ -405,20 +711,70 @@ bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsi
 		gw_drop(w, m, GW_DROP_POLICY_BLOCK);
 		return true;
 	}
-	t = first_template(pol);
-	if (!t)
-		return false;
-	out_key(t, &f, &k);
-	sa = sad_lookup_out(g->sad, &k);
-	if (!sa || !sa->ops) {
-		acquire(g, w, pol, t, &k, &f);
+	if (!resolve(g, w, pol, f, &ch)) {
 		gw_drop(w, m, GW_DROP_ACQUIRE);
 		return true;
 	}
+	if (!ch.n)
+		return false;	/* no template (bypass), or only optional ones */
 	if (flags & GW_OUT_FORWARD)
 		forward_hop(m);
-	fit_and_pend(g, w, sa, m);
+	fit_and_pend(g, w, &ch, m);
 	return true;
+}
+
+bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags)
+{
+	struct spd_flow f;
+
+	if (!g->spd || !g->sad || !w->ipsec)
+		return false;
+	gw_flow_of(m, &f);
+	return output_flow(g, w, m, &f, flags);
+}
+
+bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
+{
+	struct spd_flow f;
+
+	if (!g->spd || !g->sad || !w->ipsec)
+		return false;
+	gw_flow_of(m, &f);
+	if (bypass_out(w, &f))
+		return false;
+	return output_flow(g, w, m, &f, 0);
+}
+
+/* Apply one SA list to k packets (ah/bundle.h); the good ones first. */
+static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const struct sa_chain *ch,
+			  struct rte_mbuf **m, uint16_t k)
+{
+	struct bundle_tmpl t[SECPATH_MAX];
+	struct bundle b;
+	bool esp = false, ah = false;
+	uint16_t good;
+
+	for (unsigned int i = 0; i < ch->n; i++) {
+		const struct xfrm_sa *sa = ch->sa[i];
+
+		t[i] = (struct bundle_tmpl){ .proto = sa->id.proto, .mode = sa->mode,
+					     .reqid = sa->reqid };
+		esp |= sa->id.proto == IPPROTO_ESP;
+		ah |= sa->id.proto == IPPROTO_AH;
+	}
+	if (bundle_init(&b, t, ch->sa, ch->n, NULL))
+		return 0;
+	good = bundle_outbound(&l->bl, &b, m, k);
+	if (esp)
+		w->stats.esp_out += good;
+	if (ah)
+		w->stats.ah_out += good;
+	return good;
+}
+
+static bool same_chain(const struct sa_chain *a, const struct sa_chain *b)
+{
+	return a->n == b->n && !memcmp(a->sa, b->sa, a->n * sizeof(a->sa[0]));
 }
 
 void gw_ipsec_flush(struct gw *g, struct gw_worker *w)
@@ -429,18 +785,17 @@ void gw_ipsec_flush(struct gw *g, struct gw_worker *w)
 	if (!l)
 		return;
 	for (unsigned int i = 0; i < l->n; i++) {
-		struct xfrm_sa *sa = l->sa[i];
+		struct sa_chain ch = l->chain[i];
 		uint16_t k = 0, good;
 
-		if (!sa)
-			continue;
+		if (!ch.n)
+			continue;	/* sent with an earlier group */
 		for (unsigned int j = i; j < l->n; j++)
-			if (l->sa[j] == sa) {
+			if (same_chain(&l->chain[j], &ch)) {
 				grp[k++] = l->m[j];
-				l->sa[j] = NULL;
+				l->chain[j].n = 0;
 			}
-		good = esp_outbound(l->esp, sa, grp, k);
-		w->stats.esp_out += good;
+		good = out_chain(l, w, &ch, grp, k);
 		for (uint16_t j = 0; j < good; j++)
 			gw_output(g, w, grp[j], GW_OUT_NO_POLICY);
 		for (uint16_t j = good; j < k; j++)

@@ -26,6 +26,23 @@ bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsi
 	return false;
 }
 
+bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
+{
+	(void)g;
+	(void)w;
+	(void)m;
+	return false;
+}
+
+bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3)
+{
+	(void)g;
+	(void)w;
+	(void)m;
+	(void)l3;
+	return false;
+}
+
 void gw_ipsec_flush(struct gw *g, struct gw_worker *w)
 {
 	(void)g;

@@ -33,6 +33,8 @@ enum gw_drop {
 	GW_DROP_ACQUIRE,	/* policy but no SA yet (ACQUIRE raised) */
 	GW_DROP_TX,		/* the port's TX queue was full */
 	GW_DROP_HOST_REPLY,	/* the host's ARP/NA reply (the gateway answered) */
+	GW_DROP_POLICY_CLEARTEXT,/* arrived in clear, its in policy wants IPsec (RFC 4301 5.2) */
+	GW_DROP_POLICY_TEMPLATES,/* decapsulated, the SAs are not what its in/fwd policy wants */
 	GW_DROP_MAX
 };
 
@@ -48,6 +50,7 @@ struct gw_lcore_stats {
 	uint64_t rx, tx, forwarded;
 	uint64_t to_host, from_host;
 	uint64_t esp_in, esp_out;
+	uint64_t ah_in, ah_out;
 	uint64_t arp_replies, arp_requests, nd_adverts, nd_solicits;
 	uint64_t icmp_errors, icmp_ratelimited;
 	uint64_t fragments_out, reassembled;

@@ -4,7 +4,8 @@
  * [PORT], /xfrmgw/sa. Counters are read without stopping the workers
  * (64-bit loads: possibly a burst old, never torn).
  *  /xfrmgw/stats: packet path counters, "drop" by reason, "ipsec_drop" by
- *    ESP's reason (auth, replay, ...), summed over the workers or one lcore;
+ *    ESP's reason (auth, replay, ...) and AH's (ah_auth, ...), summed over
+ *    the workers or one lcore;
  *  /xfrmgw/sa: one entry per SA named PROTO_0xSPI_N (telemetry names allow
  *    no ':' or '@'), with daddr, family, encap and its counters.
  */
@@ -43,6 +44,8 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_ACQUIRE] = "no_sa_acquire",
 	[GW_DROP_TX] = "tx_full",
 	[GW_DROP_HOST_REPLY] = "host_reply",
+	[GW_DROP_POLICY_CLEARTEXT] = "policy_cleartext",
+	[GW_DROP_POLICY_TEMPLATES] = "policy_templates",
 };
 
 const char *gw_drop_name(enum gw_drop d)
@@ -52,6 +55,7 @@ const char *gw_drop_name(enum gw_drop d)
 
 #define COUNTERS(X) \
 	X(rx) X(tx) X(forwarded) X(to_host) X(from_host) X(esp_in) X(esp_out) \
+	X(ah_in) X(ah_out) \
 	X(arp_replies) X(arp_requests) X(nd_adverts) X(nd_solicits) X(icmp_errors) \
 	X(icmp_ratelimited) X(fragments_out) X(reassembled) X(acquires)
 
@@ -72,9 +76,9 @@ static void add_stats(struct gw_lcore_stats *sum, const struct gw_lcore_stats *s
 	}
 }
 
-#define IPSEC_DROPS 32
+#define IPSEC_DROPS 64
 
-/* ESP's own reasons behind the "ipsec" drops (auth, replay, ...). */
+/* ESP's and AH's own reasons behind the "ipsec" drops (auth, replay, ah_auth, ...). */
 struct ipsec_drops {
 	unsigned int n;
 	const char *names[IPSEC_DROPS];

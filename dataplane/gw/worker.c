@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker lcore loop: RX bursts from the queues it owns, classify,
- * dispatch (ARP/ND, host, reassembly, ESP in, forward), flush pending ESP
+ * dispatch (ARP/ND, host after its in policy, reassembly, ESP/AH in,
+ * forward; the host's own packets through the SPD), flush pending IPsec
  * output and TX, report an RCU quiescent state, sleep a little when idle.
  * One worker also runs the neighbour timers.
  */
@@ -44,6 +45,8 @@ static void reassemble(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
 		natt[(*ni)++] = c.natt;
 		break;
 	case GW_CL_HOST:
+		if (gw_ipsec_local_in(g, w, whole, 0))
+			break;
 		/* the first fragment's Ethernet header is still in front */
 		rte_pktmbuf_prepend(whole, RTE_ETHER_HDR_LEN);
 		gw_to_host(g, w, port, whole);
@@ -82,7 +85,8 @@ static void rx_port(struct gw *g, struct gw_worker *w, uint16_t port, struct rte
 			gw_nd_input(g, w, port, m[i]);
 			continue;
 		case GW_CL_HOST:
-			gw_to_host(g, w, port, m[i]);
+			if (!gw_ipsec_local_in(g, w, m[i], c.l3))
+				gw_to_host(g, w, port, m[i]);
 			continue;
 		case GW_CL_IPSEC:
 		case GW_CL_REASM:
