@@ -7,6 +7,7 @@
 #define XFRMGW_CRYPTOAPI_ALGAPI_H
 
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "crypto.h"
@@ -391,6 +392,24 @@ static inline void put_le64(uint8_t *p, uint64_t v)
 	put_le32(p, (uint32_t)v);
 	put_le32(p + 4, v >> 32);
 }
+/*
+ * Top up a buffer of *buflen (< bs or == bs) bytes towards one block of bs
+ * from the input, which is advanced past what was taken. True when full.
+ */
+static inline bool crypto_fill_block(uint8_t *buf, uint32_t *buflen, uint32_t bs,
+				     const uint8_t **data, size_t *len)
+{
+	size_t n = bs - *buflen;
+
+	if (n > *len)
+		n = *len;
+	memcpy(buf + *buflen, *data, n);
+	*buflen += (uint32_t)n;
+	*data += n;
+	*len -= n;
+	return *buflen == bs;
+}
+
 static inline void crypto_xor(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

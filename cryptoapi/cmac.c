@@ -9,20 +9,14 @@
  * block takes K1 when complete, else it is padded with 10* and takes K2.
  * The digest is the full block; CMAC-96 (RFC 4494) is the user's truncation.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
 
 #define CMAC_MAX_BLOCK 16
 
-struct cmac_inst {
-	struct shash_alg alg;
-};
-
 struct cmac_ctx {
-	struct crypto_cipher *child;	/* keyed with K */
+	struct crypto_cipher *child;	/* first (crypto_inst_init_children); keyed with K */
 	uint32_t bs;
 	uint8_t k1[CMAC_MAX_BLOCK];
 	uint8_t k2[CMAC_MAX_BLOCK];
@@ -91,16 +85,7 @@ static int cmac_update(struct shash_desc *desc, const uint8_t *data, size_t len)
 	if (!len)
 		return 0;
 	/* Fill the pending block; it is chained only once more data follows. */
-	if (st->buflen < bs) {
-		size_t n = bs - st->buflen;
-
-		if (n > len)
-			n = len;
-		memcpy(st->buf + st->buflen, data, n);
-		st->buflen += n;
-		data += n;
-		len -= n;
-	}
+	crypto_fill_block(st->buf, &st->buflen, bs, &data, &len);
 	if (!len)
 		return 0;
 	cmac_chain(ctx, st->c, st->buf);
@@ -135,75 +120,53 @@ static int cmac_final(struct shash_desc *desc, uint8_t *out)
 static int cmac_init_tfm(struct crypto_shash *tfm)
 {
 	struct cmac_ctx *ctx = crypto_shash_ctx(tfm);
-	struct crypto_alg *child = tfm->base.alg->cra_spawns[0];
 
-	ctx->bs = child->cra_blocksize;
-	return crypto_spawn_cipher(&ctx->child, child);
+	ctx->bs = tfm->base.alg->cra_blocksize;	/* the cipher's */
+	return crypto_inst_init_children(&tfm->base);
 }
 
-static void cmac_exit_tfm(struct crypto_shash *tfm)
+/* Rb is defined for 64- and 128-bit blocks only (section 5.3). */
+static int cmac_check(struct crypto_alg *base)
 {
-	struct cmac_ctx *ctx = crypto_shash_ctx(tfm);
+	uint32_t bs = base->cra_spawns[0]->cra_blocksize;
 
-	crypto_free_cipher(ctx->child);
+	return bs == 8 || bs == 16 ? 0 : -EINVAL;
 }
 
-static void cmac_destroy(struct crypto_alg *alg)
+/* The digest is one block; the child's key sizes (its setkey decides). */
+static int cmac_fill(struct crypto_alg *base)
 {
-	free((struct cmac_inst *)(void *)container_of_alg(alg, struct shash_alg));
+	struct shash_alg *inst = container_of_alg(base, struct shash_alg);
+	const struct cipher_alg *c = container_of_alg(base->cra_spawns[0], struct cipher_alg);
+
+	inst->digestsize = base->cra_blocksize;
+	inst->min_keysize = c->min_keysize;
+	inst->max_keysize = c->max_keysize ? c->max_keysize : 1024;
+	return 0;
 }
+
+static const struct shash_alg cmac_alg = {
+	.descsize = sizeof(struct cmac_state),
+	.init_tfm = cmac_init_tfm,
+	.exit_tfm = crypto_inst_exit_shash,
+	.setkey = cmac_setkey,
+	.init = cmac_init,
+	.update = cmac_update,
+	.final = cmac_final,
+	.base.cra_ctxsize = sizeof(struct cmac_ctx),
+};
+
+static const struct crypto_inst_spec cmac_spec = {
+	.type = CRYPTO_ALG_TYPE_SHASH,
+	.alg = &cmac_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_CIPHER } },
+	.check = cmac_check,
+	.fill = cmac_fill,
+};
 
 static int cmac_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	struct cmac_inst *inst;
-	struct crypto_alg *base, *child;
-	struct cipher_alg *calg;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	base = &inst->alg.base;
-	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_CIPHER, 0, 0);
-	if (rc)
-		goto out_free;
-	child = base->cra_spawns[0];
-	calg = container_of_alg(child, struct cipher_alg);
-	/* Rb is defined for 64- and 128-bit blocks only (section 5.3). */
-	rc = child->cra_blocksize == 8 || child->cra_blocksize == 16 ?
-	     crypto_inst_setname(base, tmpl->name) : -EINVAL;
-	if (rc)
-		goto out_drop;
-
-	snprintf(base->cra_module, sizeof(base->cra_module), "%s", child->cra_module);
-	base->cra_priority = child->cra_priority;
-	base->cra_blocksize = child->cra_blocksize;
-	base->cra_ctxsize = sizeof(struct cmac_ctx);
-	base->cra_destroy = cmac_destroy;
-	inst->alg.digestsize = child->cra_blocksize;
-	inst->alg.descsize = sizeof(struct cmac_state);
-	/* The child's key sizes; its setkey still decides (AES: 16, 24 or 32). */
-	inst->alg.min_keysize = calg->min_keysize;
-	inst->alg.max_keysize = calg->max_keysize ? calg->max_keysize : 1024;
-	inst->alg.init_tfm = cmac_init_tfm;
-	inst->alg.exit_tfm = cmac_exit_tfm;
-	inst->alg.setkey = cmac_setkey;
-	inst->alg.init = cmac_init;
-	inst->alg.update = cmac_update;
-	inst->alg.final = cmac_final;
-
-	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_SHASH);
-	if (rc)
-		goto out_drop;
-	return 0;
-
-out_drop:
-	crypto_drop_spawns(base);
-out_free:
-	free(inst);
-	return rc;
+	return crypto_inst_create(tmpl, &cmac_spec, args, nargs);
 }
 
 static struct crypto_template cmac_tmpl = {
@@ -211,14 +174,4 @@ static struct crypto_template cmac_tmpl = {
 	.create = cmac_create,
 };
 
-static int cmac_mod_init(void)
-{
-	return crypto_register_template(&cmac_tmpl);
-}
-
-static void cmac_mod_exit(void)
-{
-	crypto_unregister_template(&cmac_tmpl);
-}
-
-CRYPTO_MODULE(cmac, CRYPTO_MODULE_TEMPLATE, cmac_mod_init, cmac_mod_exit)
+CRYPTO_TEMPLATE_MODULE(cmac, &cmac_tmpl)

@@ -8,8 +8,6 @@
  * is complete, or padded with 10* and XORed with K3 when it is not. The
  * digest is the full 128 bits; ESP (AES-XCBC-MAC-96) truncates it itself.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -17,12 +15,8 @@
 #define XCBC_BLOCK 16
 #define XCBC_KEYSIZE 16	/* RFC 3566 section 4: 128-bit keys only */
 
-struct xcbc_inst {
-	struct shash_alg alg;
-};
-
 struct xcbc_ctx {
-	struct crypto_cipher *child;	/* keyed with K1 */
+	struct crypto_cipher *child;	/* first (crypto_inst_init_shash); keyed with K1 */
 	uint8_t k2[XCBC_BLOCK];
 	uint8_t k3[XCBC_BLOCK];
 };
@@ -79,16 +73,7 @@ static int xcbc_update(struct shash_desc *desc, const uint8_t *data, size_t len)
 	if (!len)
 		return 0;
 	/* Fill the pending block; it is chained only once more data follows. */
-	if (st->buflen < XCBC_BLOCK) {
-		size_t n = XCBC_BLOCK - st->buflen;
-
-		if (n > len)
-			n = len;
-		memcpy(st->buf + st->buflen, data, n);
-		st->buflen += n;
-		data += n;
-		len -= n;
-	}
+	crypto_fill_block(st->buf, &st->buflen, XCBC_BLOCK, &data, &len);
 	if (!len)
 		return 0;
 	xcbc_chain(ctx->child, st->e, st->buf);
@@ -119,72 +104,39 @@ static int xcbc_final(struct shash_desc *desc, uint8_t *out)
 	return 0;
 }
 
-static int xcbc_init_tfm(struct crypto_shash *tfm)
+/* The constants and the padding of RFC 3566 are defined for 128-bit blocks. */
+static int xcbc_check(struct crypto_alg *base)
 {
-	struct xcbc_ctx *ctx = crypto_shash_ctx(tfm);
-
-	return crypto_spawn_cipher(&ctx->child, tfm->base.alg->cra_spawns[0]);
+	return base->cra_spawns[0]->cra_blocksize == XCBC_BLOCK ? 0 : -EINVAL;
 }
 
-static void xcbc_exit_tfm(struct crypto_shash *tfm)
-{
-	struct xcbc_ctx *ctx = crypto_shash_ctx(tfm);
+static const struct shash_alg xcbc_alg = {
+	.digestsize = XCBC_BLOCK,
+	.descsize = sizeof(struct xcbc_state),
+	.min_keysize = XCBC_KEYSIZE,
+	.max_keysize = XCBC_KEYSIZE,
+	.init_tfm = crypto_inst_init_shash,
+	.exit_tfm = crypto_inst_exit_shash,
+	.setkey = xcbc_setkey,
+	.init = xcbc_init,
+	.update = xcbc_update,
+	.final = xcbc_final,
+	.base = {
+		.cra_blocksize = XCBC_BLOCK,
+		.cra_ctxsize = sizeof(struct xcbc_ctx),
+	},
+};
 
-	crypto_free_cipher(ctx->child);
-}
-
-static void xcbc_destroy(struct crypto_alg *alg)
-{
-	free((struct xcbc_inst *)(void *)container_of_alg(alg, struct shash_alg));
-}
+static const struct crypto_inst_spec xcbc_spec = {
+	.type = CRYPTO_ALG_TYPE_SHASH,
+	.alg = &xcbc_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_CIPHER } },
+	.check = xcbc_check,
+};
 
 static int xcbc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	struct xcbc_inst *inst;
-	struct crypto_alg *base, *child;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	base = &inst->alg.base;
-	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_CIPHER, 0, 0);
-	if (rc)
-		goto out_free;
-	child = base->cra_spawns[0];
-	/* The constants and the padding of RFC 3566 are defined for 128-bit blocks. */
-	rc = child->cra_blocksize == XCBC_BLOCK ? crypto_inst_setname(base, tmpl->name) : -EINVAL;
-	if (rc)
-		goto out_drop;
-
-	snprintf(base->cra_module, sizeof(base->cra_module), "%s", child->cra_module);
-	base->cra_priority = child->cra_priority;
-	base->cra_blocksize = XCBC_BLOCK;
-	base->cra_ctxsize = sizeof(struct xcbc_ctx);
-	base->cra_destroy = xcbc_destroy;
-	inst->alg.digestsize = XCBC_BLOCK;
-	inst->alg.descsize = sizeof(struct xcbc_state);
-	inst->alg.min_keysize = XCBC_KEYSIZE;
-	inst->alg.max_keysize = XCBC_KEYSIZE;
-	inst->alg.init_tfm = xcbc_init_tfm;
-	inst->alg.exit_tfm = xcbc_exit_tfm;
-	inst->alg.setkey = xcbc_setkey;
-	inst->alg.init = xcbc_init;
-	inst->alg.update = xcbc_update;
-	inst->alg.final = xcbc_final;
-
-	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_SHASH);
-	if (rc)
-		goto out_drop;
-	return 0;
-
-out_drop:
-	crypto_drop_spawns(base);
-out_free:
-	free(inst);
-	return rc;
+	return crypto_inst_create(tmpl, &xcbc_spec, args, nargs);
 }
 
 static struct crypto_template xcbc_tmpl = {
@@ -192,14 +144,4 @@ static struct crypto_template xcbc_tmpl = {
 	.create = xcbc_create,
 };
 
-static int xcbc_mod_init(void)
-{
-	return crypto_register_template(&xcbc_tmpl);
-}
-
-static void xcbc_mod_exit(void)
-{
-	crypto_unregister_template(&xcbc_tmpl);
-}
-
-CRYPTO_MODULE(xcbc, CRYPTO_MODULE_TEMPLATE, xcbc_mod_init, xcbc_mod_exit)
+CRYPTO_TEMPLATE_MODULE(xcbc, &xcbc_tmpl)
