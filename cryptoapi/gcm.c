@@ -14,7 +14,6 @@
  * input (RFC 4106 5), rfc4543 authenticates it with everything else
  * (RFC 4543 3.3).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -201,15 +200,7 @@ static int ghash_update(struct shash_desc *desc, const uint8_t *data, size_t len
 	struct ghash_state *s = shash_desc_ctx(desc);
 
 	if (s->buflen) {
-		size_t take = GCM_BLOCK - s->buflen;
-
-		if (take > len)
-			take = len;
-		memcpy(s->buf + s->buflen, data, take);
-		s->buflen += take;
-		data += take;
-		len -= take;
-		if (s->buflen < GCM_BLOCK)
+		if (!crypto_fill_block(s->buf, &s->buflen, GCM_BLOCK, &data, &len))
 			return 0;
 		ghash_blocks(s->acc, k, s->buf, 1);
 		s->buflen = 0;
@@ -262,6 +253,7 @@ static struct shash_alg ghash_alg = {
 /* Counter blocks encrypted per batch, to amortise the loop overhead. */
 #define GCM_BATCH 8
 
+/* The children first, in spawn order (crypto_inst_init_aead). */
 struct gcm_ctx {
 	struct crypto_cipher *cipher;
 	struct crypto_shash *ghash;
@@ -276,29 +268,6 @@ struct gcm_req {
 	uint32_t ctr;
 	struct shash_desc desc;		/* followed by the ghash state */
 };
-
-static int gcm_init_tfm(struct crypto_aead *tfm)
-{
-	struct gcm_ctx *ctx = crypto_aead_ctx(tfm);
-	struct crypto_alg *alg = tfm->base.alg;
-	int rc;
-
-	rc = crypto_spawn_cipher(&ctx->cipher, alg->cra_spawns[0]);
-	if (rc)
-		return rc;
-	rc = crypto_spawn_shash(&ctx->ghash, alg->cra_spawns[1]);
-	if (rc)
-		crypto_free_cipher(ctx->cipher);
-	return rc;
-}
-
-static void gcm_exit_tfm(struct crypto_aead *tfm)
-{
-	struct gcm_ctx *ctx = crypto_aead_ctx(tfm);
-
-	crypto_free_shash(ctx->ghash);
-	crypto_free_cipher(ctx->cipher);
-}
 
 /* SP 800-38D 7.1 step 1: H = CIPH_K(0^128). */
 static int gcm_setkey(struct crypto_aead *tfm, const uint8_t *key, unsigned int keylen)
@@ -486,7 +455,7 @@ out:
 struct gcm_esp_variant;
 
 struct gcm_esp_ctx {
-	struct crypto_aead *child;
+	struct crypto_aead *child;	/* first (crypto_inst_init_children) */
 	const struct gcm_esp_variant *v;
 	uint8_t salt[ESP_SALT_SIZE];
 };
@@ -501,38 +470,26 @@ struct gcm_esp_req {
 	struct aead_request sub;	/* followed by the child's scratch */
 };
 
-/* What differs between the two ESP forms. */
+/* The template of each ESP form, with what differs between them. */
 struct gcm_esp_variant {
-	const char *name;
+	struct crypto_template tmpl;
 	int (*setauthsize)(struct crypto_aead *tfm, unsigned int authsize);
 	/* Point the child request at the GCM inputs this form defines. */
 	int (*prepare)(struct aead_request *req, struct gcm_esp_req *r, bool enc);
 };
 
-/* An instance: the algorithm and the form it implements. */
-struct gcm_esp_inst {
-	struct aead_alg alg;
-	const struct gcm_esp_variant *v;
-};
-
-static inline struct gcm_esp_inst *to_esp_inst(struct aead_alg *alg)
+static inline const struct gcm_esp_variant *to_esp_variant(const struct crypto_alg *inst)
 {
-	return (struct gcm_esp_inst *)(void *)((char *)alg - offsetof(struct gcm_esp_inst, alg));
+	return (const struct gcm_esp_variant *)(const void *)((const char *)inst->cra_tmpl -
+		offsetof(struct gcm_esp_variant, tmpl));
 }
 
 static int gcm_esp_init_tfm(struct crypto_aead *tfm)
 {
 	struct gcm_esp_ctx *ctx = crypto_aead_ctx(tfm);
 
-	ctx->v = to_esp_inst(crypto_aead_alg(tfm))->v;
-	return crypto_spawn_aead(&ctx->child, tfm->base.alg->cra_spawns[0]);
-}
-
-static void gcm_esp_exit_tfm(struct crypto_aead *tfm)
-{
-	struct gcm_esp_ctx *ctx = crypto_aead_ctx(tfm);
-
-	crypto_free_aead(ctx->child);
+	ctx->v = to_esp_variant(tfm->base.alg);
+	return crypto_inst_init_children(&tfm->base);
 }
 
 /* RFC 4106 8.1 / RFC 4543 8: the last four octets of the key are the salt. */
@@ -660,184 +617,116 @@ static int gcm_esp_decrypt(struct aead_request *req)
 	return gcm_esp_crypt(req, false);
 }
 
-static const struct gcm_esp_variant rfc4106_variant = {
-	.name = "rfc4106",
-	.setauthsize = rfc4106_setauthsize,
-	.prepare = rfc4106_prepare,
-};
-
-static const struct gcm_esp_variant rfc4543_variant = {
-	.name = "rfc4543",
-	.setauthsize = rfc4543_setauthsize,
-	.prepare = rfc4543_prepare,
-};
-
 /* ---- instance creation ---- */
 
-static void gcm_destroy(struct crypto_alg *alg)
-{
-	free(container_of_alg(alg, struct aead_alg));
-}
+static const struct aead_alg gcm_alg = {
+	.ivsize = GCM_IV_SIZE,
+	.maxauthsize = GCM_BLOCK,
+	.chunksize = GCM_BLOCK,
+	.init = crypto_inst_init_aead,
+	.exit = crypto_inst_exit_aead,
+	.setkey = gcm_setkey,
+	.setauthsize = gcm_setauthsize,
+	.encrypt = gcm_encrypt,
+	.decrypt = gcm_decrypt,
+	.base = {
+		.cra_module = "generic",
+		.cra_blocksize = 1,
+		.cra_ctxsize = sizeof(struct gcm_ctx),
+	},
+};
 
-static int gcm_fill(struct aead_alg *inst)
+static int gcm_fill(struct crypto_alg *base)
 {
-	struct cipher_alg *c = container_of_alg(inst->base.cra_spawns[0], struct cipher_alg);
-	struct shash_alg *h = container_of_alg(inst->base.cra_spawns[1], struct shash_alg);
+	struct aead_alg *inst = container_of_alg(base, struct aead_alg);
+	struct cipher_alg *c = container_of_alg(base->cra_spawns[0], struct cipher_alg);
+	struct shash_alg *h = container_of_alg(base->cra_spawns[1], struct shash_alg);
 
 	if (c->base.cra_blocksize != GCM_BLOCK || h->digestsize != GCM_BLOCK)
 		return -EINVAL;
-	inst->min_keysize = c->min_keysize;
-	inst->max_keysize = c->max_keysize;
-	inst->ivsize = GCM_IV_SIZE;
-	inst->maxauthsize = GCM_BLOCK;
-	inst->chunksize = GCM_BLOCK;
+	crypto_inst_keysizes(&c->base, 0, &inst->min_keysize, &inst->max_keysize);
 	inst->reqsize = sizeof(struct gcm_req) + h->descsize;
-	inst->init = gcm_init_tfm;
-	inst->exit = gcm_exit_tfm;
-	inst->setkey = gcm_setkey;
-	inst->setauthsize = gcm_setauthsize;
-	inst->encrypt = gcm_encrypt;
-	inst->decrypt = gcm_decrypt;
-	inst->base.cra_priority = c->base.cra_priority > h->base.cra_priority ?
-				  c->base.cra_priority : h->base.cra_priority;
-	inst->base.cra_ctxsize = sizeof(struct gcm_ctx);
-	inst->base.cra_destroy = gcm_destroy;
+	if (h->base.cra_priority > base->cra_priority)
+		base->cra_priority = h->base.cra_priority;
 	return 0;
 }
+
+/* Named after the cipher alone ("gcm(aes)"): ghash is a fixed child. */
+static const struct crypto_inst_spec gcm_spec = {
+	.type = CRYPTO_ALG_TYPE_AEAD,
+	.alg = &gcm_alg,
+	.spawns = {
+		{ .type = CRYPTO_ALG_TYPE_CIPHER },
+		{ .type = CRYPTO_ALG_TYPE_SHASH, .name = "ghash" },
+	},
+	.fill = gcm_fill,
+};
 
 static int gcm_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	struct aead_alg *inst;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	/* Named after the cipher alone ("gcm(aes)"), so ghash is grabbed after. */
-	rc = crypto_grab_spawn(&inst->base, 0, args[0], CRYPTO_ALG_TYPE_CIPHER, 0, 0) ?:
-	     crypto_inst_setname(&inst->base, tmpl->name) ?:
-	     crypto_grab_spawn(&inst->base, 1, "ghash", CRYPTO_ALG_TYPE_SHASH, 0, 0) ?:
-	     gcm_fill(inst);
-	if (rc)
-		goto err;
-	strcpy(inst->base.cra_module, "generic");
-	inst->base.cra_blocksize = 1;
-	rc = crypto_register_instance(tmpl, &inst->base, CRYPTO_ALG_TYPE_AEAD);
-	if (rc)
-		goto err;
-	return 0;
-
-err:
-	crypto_drop_spawns(&inst->base);
-	free(inst);
-	return rc;
+	return crypto_inst_create(tmpl, &gcm_spec, args, nargs);
 }
 
-static void gcm_esp_destroy(struct crypto_alg *alg)
-{
-	free(to_esp_inst(container_of_alg(alg, struct aead_alg)));
-}
+static const struct aead_alg gcm_esp_alg = {
+	.ivsize = ESP_IV_SIZE,
+	.maxauthsize = GCM_BLOCK,
+	.init = gcm_esp_init_tfm,
+	.exit = crypto_inst_exit_aead,
+	.setkey = gcm_esp_setkey,
+	.encrypt = gcm_esp_encrypt,
+	.decrypt = gcm_esp_decrypt,
+	.base = {
+		.cra_module = "generic",
+		.cra_blocksize = 1,
+		.cra_ctxsize = sizeof(struct gcm_esp_ctx),
+	},
+};
 
-static int gcm_esp_fill(struct gcm_esp_inst *esp)
+static int gcm_esp_fill(struct crypto_alg *base)
 {
-	struct aead_alg *inst = &esp->alg;
-	struct aead_alg *child = container_of_alg(inst->base.cra_spawns[0], struct aead_alg);
+	struct aead_alg *inst = container_of_alg(base, struct aead_alg);
+	struct aead_alg *child = container_of_alg(base->cra_spawns[0], struct aead_alg);
 
 	if (child->ivsize != GCM_IV_SIZE || child->maxauthsize != GCM_BLOCK ||
 	    strncmp(child->base.cra_name, "gcm(", 4) != 0)
 		return -EINVAL;
 	if (child->reqsize > 4096 - sizeof(struct gcm_esp_req))
 		return -EINVAL;
-	if (child->max_keysize) {
-		inst->min_keysize = child->min_keysize + ESP_SALT_SIZE;
-		inst->max_keysize = child->max_keysize + ESP_SALT_SIZE;
-	}
-	inst->ivsize = ESP_IV_SIZE;
-	inst->maxauthsize = GCM_BLOCK;
+	crypto_inst_keysizes(&child->base, ESP_SALT_SIZE, &inst->min_keysize,
+			     &inst->max_keysize);
 	inst->chunksize = child->chunksize;
 	inst->reqsize = sizeof(struct gcm_esp_req) + child->reqsize;
-	inst->init = gcm_esp_init_tfm;
-	inst->exit = gcm_esp_exit_tfm;
-	inst->setkey = gcm_esp_setkey;
-	inst->setauthsize = esp->v->setauthsize;
-	inst->encrypt = gcm_esp_encrypt;
-	inst->decrypt = gcm_esp_decrypt;
-	inst->base.cra_priority = child->base.cra_priority;
-	inst->base.cra_ctxsize = sizeof(struct gcm_esp_ctx);
-	inst->base.cra_destroy = gcm_esp_destroy;
+	inst->setauthsize = to_esp_variant(base)->setauthsize;
 	return 0;
 }
 
-/* One allocator for rfc4106 and rfc4543: only the variant differs. */
-static int gcm_esp_create(struct crypto_template *tmpl, const char *const *args, int nargs,
-			  const struct gcm_esp_variant *v)
-{
-	struct gcm_esp_inst *esp;
-	int rc;
-
-	if (nargs != 1)
-		return -EINVAL;
-	esp = calloc(1, sizeof(*esp));
-	if (!esp)
-		return -ENOMEM;
-	esp->v = v;
-	/* Synchronous children only: the child request completes inline. */
-	rc = crypto_grab_spawn(&esp->alg.base, 0, args[0], CRYPTO_ALG_TYPE_AEAD, 0,
-			       CRYPTO_ALG_ASYNC) ?:
-	     crypto_inst_setname(&esp->alg.base, v->name) ?:
-	     gcm_esp_fill(esp);
-	if (rc)
-		goto err;
-	strcpy(esp->alg.base.cra_module, "generic");
-	esp->alg.base.cra_blocksize = 1;
-	rc = crypto_register_instance(tmpl, &esp->alg.base, CRYPTO_ALG_TYPE_AEAD);
-	if (rc)
-		goto err;
-	return 0;
-
-err:
-	crypto_drop_spawns(&esp->alg.base);
-	free(esp);
-	return rc;
-}
-
-static int rfc4106_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return gcm_esp_create(tmpl, args, nargs, &rfc4106_variant);
-}
-
-static int rfc4543_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return gcm_esp_create(tmpl, args, nargs, &rfc4543_variant);
-}
-
-static struct crypto_template gcm_tmpls[] = {
-	{ .name = "gcm", .create = gcm_create },
-	{ .name = "rfc4106", .create = rfc4106_create },
-	{ .name = "rfc4543", .create = rfc4543_create },
+/* Synchronous children only: the child request completes inline. */
+static const struct crypto_inst_spec gcm_esp_spec = {
+	.type = CRYPTO_ALG_TYPE_AEAD,
+	.alg = &gcm_esp_alg,
+	.spawns = { { .type = CRYPTO_ALG_TYPE_AEAD, .mask = CRYPTO_ALG_ASYNC } },
+	.fill = gcm_esp_fill,
 };
 
-#define N_GCM_TMPLS (int)(sizeof(gcm_tmpls) / sizeof(gcm_tmpls[0]))
-
-static int gcm_mod_init(void)
+/* One builder for rfc4106 and rfc4543: only the variant differs. */
+static int gcm_esp_create(struct crypto_template *tmpl, const char *const *args, int nargs)
 {
-	int i, rc = 0;
-
-	for (i = 0; i < N_GCM_TMPLS && !rc; i++)
-		rc = crypto_register_template(&gcm_tmpls[i]);
-	if (rc)
-		for (i -= 2; i >= 0; i--)
-			crypto_unregister_template(&gcm_tmpls[i]);
-	return rc;
+	return crypto_inst_create(tmpl, &gcm_esp_spec, args, nargs);
 }
 
-static void gcm_mod_exit(void)
-{
-	for (int i = N_GCM_TMPLS - 1; i >= 0; i--)
-		crypto_unregister_template(&gcm_tmpls[i]);
-}
+static struct crypto_template gcm_tmpl = { .name = "gcm", .create = gcm_create };
+
+static struct gcm_esp_variant rfc4106_variant = {
+	.tmpl = { .name = "rfc4106", .create = gcm_esp_create },
+	.setauthsize = rfc4106_setauthsize,
+	.prepare = rfc4106_prepare,
+};
+
+static struct gcm_esp_variant rfc4543_variant = {
+	.tmpl = { .name = "rfc4543", .create = gcm_esp_create },
+	.setauthsize = rfc4543_setauthsize,
+	.prepare = rfc4543_prepare,
+};
 
 static int ghash_mod_init(void)
 {
@@ -850,4 +739,4 @@ static void ghash_mod_exit(void)
 }
 
 CRYPTO_MODULE(ghash_generic, CRYPTO_MODULE_PRIMITIVE, ghash_mod_init, ghash_mod_exit)
-CRYPTO_MODULE(gcm, CRYPTO_MODULE_TEMPLATE, gcm_mod_init, gcm_mod_exit)
+CRYPTO_TEMPLATE_MODULE(gcm, &gcm_tmpl, &rfc4106_variant.tmpl, &rfc4543_variant.tmpl)
