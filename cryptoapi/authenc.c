@@ -12,7 +12,6 @@
  * The associated data reaches dst unchanged. Per-request state (the child
  * skcipher request, the shash state, ICVs) lives in the request context.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -27,11 +26,13 @@
 #define ESN_LO_OFF	8
 #define ESN_MIN_ASSOC	12
 
-struct authenc_inst {
-	struct aead_alg alg;
+/* The two templates differ in the ESN flag. */
+struct authenc_tmpl {
+	struct crypto_template tmpl;
 	bool esn;
 };
 
+/* The children first, in spawn order (crypto_inst_init_children). */
 struct authenc_ctx {
 	struct crypto_shash *auth;
 	struct crypto_skcipher *enc;
@@ -176,122 +177,64 @@ static int authenc_init(struct crypto_aead *tfm)
 	struct crypto_alg *inst = tfm->base.alg;
 	int rc;
 
-	ctx->esn = ((struct authenc_inst *)crypto_aead_alg(tfm))->esn;
+	ctx->esn = ((const struct authenc_tmpl *)(const void *)inst->cra_tmpl)->esn;
 	ctx->auth_keyed = container_of_alg(inst->cra_spawns[0], struct shash_alg)->setkey != NULL;
-	rc = crypto_spawn_shash(&ctx->auth, inst->cra_spawns[0]);
+	rc = crypto_inst_init_children(&tfm->base);
 	if (rc)
 		return rc;
-	rc = crypto_spawn_skcipher(&ctx->enc, inst->cra_spawns[1]);
-	if (rc) {
-		crypto_free_shash(ctx->auth);
-		return rc;
-	}
 	ctx->skreq_off = ALIGN16(sizeof(struct authenc_req));
 	ctx->desc_off = ALIGN16(ctx->skreq_off + crypto_skcipher_reqsize(ctx->enc));
 	tfm->reqsize = ctx->desc_off + crypto_shash_descsize(ctx->auth);
 	return 0;
 }
 
-static void authenc_exit(struct crypto_aead *tfm)
+static int authenc_fill(struct crypto_alg *base)
 {
-	struct authenc_ctx *ctx = crypto_aead_ctx(tfm);
+	struct aead_alg *inst = container_of_alg(base, struct aead_alg);
+	struct shash_alg *auth = container_of_alg(base->cra_spawns[0], struct shash_alg);
+	struct skcipher_alg *enc = container_of_alg(base->cra_spawns[1], struct skcipher_alg);
 
-	crypto_free_skcipher(ctx->enc);
-	crypto_free_shash(ctx->auth);
-}
-
-static void authenc_destroy(struct crypto_alg *alg)
-{
-	free((struct authenc_inst *)container_of_alg(alg, struct aead_alg));
-}
-
-static int authenc_create(struct crypto_template *tmpl, const char *const *args, int nargs,
-			  bool esn)
-{
-	struct authenc_inst *inst;
-	struct crypto_alg *base;
-	struct shash_alg *auth;
-	struct skcipher_alg *enc;
-	int rc;
-
-	if (nargs != 2)
+	if (auth->digestsize > AUTHENC_MAX_ICV)
 		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	base = &inst->alg.base;
-	/* Synchronous children only: the worker chains them in one call. */
-	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_SHASH, 0, CRYPTO_ALG_ASYNC) ?:
-	     crypto_grab_spawn(base, 1, args[1], CRYPTO_ALG_TYPE_SKCIPHER, 0, CRYPTO_ALG_ASYNC) ?:
-	     crypto_inst_setname(base, tmpl->name);
-	if (rc)
-		goto err_drop;
-	auth = container_of_alg(base->cra_spawns[0], struct shash_alg);
-	enc = container_of_alg(base->cra_spawns[1], struct skcipher_alg);
-	if (auth->digestsize > AUTHENC_MAX_ICV) {
-		rc = -EINVAL;
-		goto err_drop;
-	}
-
-	inst->esn = esn;
-	inst->alg.ivsize = enc->ivsize;
-	inst->alg.maxauthsize = auth->digestsize;
-	inst->alg.chunksize = enc->chunksize;
-	inst->alg.init = authenc_init;
-	inst->alg.exit = authenc_exit;
-	inst->alg.setkey = authenc_setkey;
-	inst->alg.encrypt = authenc_encrypt;
-	inst->alg.decrypt = authenc_decrypt;
-	memcpy(base->cra_module, enc->base.cra_module, sizeof(base->cra_module));
-	/* The cipher decides: authenc over a faster E outranks one over generic E. */
-	base->cra_priority = enc->base.cra_priority;
-	base->cra_blocksize = enc->base.cra_blocksize;
-	base->cra_ctxsize = sizeof(struct authenc_ctx);
-	base->cra_destroy = authenc_destroy;
-
-	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_AEAD);
-	if (rc)
-		goto err_drop;
+	inst->ivsize = enc->ivsize;
+	inst->maxauthsize = auth->digestsize;
+	inst->chunksize = enc->chunksize;
 	return 0;
-
-err_drop:
-	crypto_drop_spawns(base);
-	free(inst);
-	return rc;
 }
 
-static int authenc_tmpl_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return authenc_create(tmpl, args, nargs, false);
-}
-
-static int authencesn_tmpl_create(struct crypto_template *tmpl, const char *const *args,
-				  int nargs)
-{
-	return authenc_create(tmpl, args, nargs, true);
-}
-
-static struct crypto_template authenc_tmpls[] = {
-	{ .name = "authenc", .create = authenc_tmpl_create },
-	{ .name = "authencesn", .create = authencesn_tmpl_create },
+static const struct aead_alg authenc_alg = {
+	.init = authenc_init,
+	.exit = crypto_inst_exit_aead,
+	.setkey = authenc_setkey,
+	.encrypt = authenc_encrypt,
+	.decrypt = authenc_decrypt,
+	.base.cra_ctxsize = sizeof(struct authenc_ctx),
 };
 
-static int authenc_mod_init(void)
-{
-	int rc = crypto_register_template(&authenc_tmpls[0]);
+/*
+ * Synchronous children only: the worker chains them in one call. The cipher
+ * decides module, block size and priority: authenc over a faster E outranks
+ * one over generic E.
+ */
+static const struct crypto_inst_spec authenc_spec = {
+	.type = CRYPTO_ALG_TYPE_AEAD,
+	.alg = &authenc_alg,
+	.lead = 1,
+	.spawns = {
+		{ .type = CRYPTO_ALG_TYPE_SHASH, .mask = CRYPTO_ALG_ASYNC },
+		{ .type = CRYPTO_ALG_TYPE_SKCIPHER, .mask = CRYPTO_ALG_ASYNC },
+	},
+	.fill = authenc_fill,
+};
 
-	if (rc)
-		return rc;
-	rc = crypto_register_template(&authenc_tmpls[1]);
-	if (rc)
-		crypto_unregister_template(&authenc_tmpls[0]);
-	return rc;
+static int authenc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
+{
+	return crypto_inst_create(tmpl, &authenc_spec, args, nargs);
 }
 
-static void authenc_mod_exit(void)
-{
-	crypto_unregister_template(&authenc_tmpls[1]);
-	crypto_unregister_template(&authenc_tmpls[0]);
-}
+static struct authenc_tmpl authenc_tmpls[] = {
+	{ .tmpl = { .name = "authenc", .create = authenc_create }, .esn = false },
+	{ .tmpl = { .name = "authencesn", .create = authenc_create }, .esn = true },
+};
 
-CRYPTO_MODULE(authenc, CRYPTO_MODULE_TEMPLATE, authenc_mod_init, authenc_mod_exit)
+CRYPTO_TEMPLATE_MODULE(authenc, &authenc_tmpls[0].tmpl, &authenc_tmpls[1].tmpl)
