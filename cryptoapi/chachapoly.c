@@ -10,7 +10,6 @@
  * poly1305 shash win the lookup; the one-time Poly1305 key is the first 32
  * bytes of keystream block 0 and the text is encrypted from block 1.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "algapi.h"
@@ -27,11 +26,13 @@
 #define POLY1305_KEY_SIZE	32
 #define POLY1305_TAG_SIZE	16
 
-struct chachapoly_inst {
-	struct aead_alg alg;
+/* The two templates differ in the salt length. */
+struct chachapoly_tmpl {
+	struct crypto_template tmpl;
 	unsigned int saltlen;	/* 0: rfc7539, 4: rfc7539esp */
 };
 
+/* The children first, in spawn order (crypto_inst_init_children). */
 struct chachapoly_ctx {
 	struct crypto_skcipher *chacha;
 	struct crypto_shash *poly;
@@ -53,9 +54,9 @@ struct chachapoly_req {
 
 #define ALIGN16(x) (((x) + 15u) & ~15u)
 
-static inline struct chachapoly_inst *chachapoly_inst(struct crypto_aead *tfm)
+static inline unsigned int chachapoly_saltlen(const struct crypto_alg *inst)
 {
-	return (struct chachapoly_inst *)crypto_aead_alg(tfm);
+	return ((const struct chachapoly_tmpl *)(const void *)inst->cra_tmpl)->saltlen;
 }
 
 static inline struct skcipher_request *chachapoly_skreq(const struct chachapoly_ctx *ctx,
@@ -212,37 +213,20 @@ static int chachapoly_init(struct crypto_aead *tfm)
 	struct crypto_alg *inst = tfm->base.alg;
 	int rc;
 
-	ctx->saltlen = chachapoly_inst(tfm)->saltlen;
-	rc = crypto_spawn_skcipher(&ctx->chacha, inst->cra_spawns[0]);
+	ctx->saltlen = chachapoly_saltlen(inst);
+	rc = crypto_inst_init_children(&tfm->base);
 	if (rc)
 		return rc;
-	rc = crypto_spawn_shash(&ctx->poly, inst->cra_spawns[1]);
-	if (rc) {
-		crypto_free_skcipher(ctx->chacha);
-		return rc;
-	}
 	ctx->skreq_off = ALIGN16(sizeof(struct chachapoly_req));
 	ctx->desc_off = ALIGN16(ctx->skreq_off + crypto_skcipher_reqsize(ctx->chacha));
 	tfm->reqsize = ctx->desc_off + crypto_shash_descsize(ctx->poly);
 	return 0;
 }
 
-static void chachapoly_exit(struct crypto_aead *tfm)
-{
-	struct chachapoly_ctx *ctx = crypto_aead_ctx(tfm);
-
-	crypto_free_shash(ctx->poly);
-	crypto_free_skcipher(ctx->chacha);
-}
-
-static void chachapoly_destroy(struct crypto_alg *alg)
-{
-	free((struct chachapoly_inst *)container_of_alg(alg, struct aead_alg));
-}
-
 /* The children must be what the construction is defined over. */
-static int chachapoly_check_spawns(struct crypto_alg *chacha, struct crypto_alg *poly)
+static int chachapoly_check(struct crypto_alg *base)
 {
+	struct crypto_alg *chacha = base->cra_spawns[0], *poly = base->cra_spawns[1];
 	struct skcipher_alg *c = container_of_alg(chacha, struct skcipher_alg);
 	struct shash_alg *p = container_of_alg(poly, struct shash_alg);
 
@@ -255,88 +239,55 @@ static int chachapoly_check_spawns(struct crypto_alg *chacha, struct crypto_alg 
 	return 0;
 }
 
-static int chachapoly_create(struct crypto_template *tmpl, const char *const *args, int nargs,
-			     unsigned int saltlen)
+/* Key and IV sizes of the variant; the priority is the children's mean. */
+static int chachapoly_fill(struct crypto_alg *base)
 {
-	struct chachapoly_inst *inst;
-	struct crypto_alg *base;
-	int rc;
+	struct aead_alg *inst = container_of_alg(base, struct aead_alg);
+	unsigned int saltlen = chachapoly_saltlen(base);
 
-	if (nargs != 2)
-		return -EINVAL;
-	inst = calloc(1, sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	base = &inst->alg.base;
-	/* Synchronous children only: the worker chains them in one call. */
-	rc = crypto_grab_spawn(base, 0, args[0], CRYPTO_ALG_TYPE_SKCIPHER, 0, CRYPTO_ALG_ASYNC) ?:
-	     crypto_grab_spawn(base, 1, args[1], CRYPTO_ALG_TYPE_SHASH, 0, CRYPTO_ALG_ASYNC) ?:
-	     chachapoly_check_spawns(base->cra_spawns[0], base->cra_spawns[1]) ?:
-	     crypto_inst_setname(base, tmpl->name);
-	if (rc)
-		goto err_drop;
-
-	inst->saltlen = saltlen;
-	inst->alg.min_keysize = CHACHA_KEY_SIZE + saltlen;
-	inst->alg.max_keysize = CHACHA_KEY_SIZE + saltlen;
-	inst->alg.ivsize = saltlen ? ESP_IV_SIZE : CHACHAPOLY_NONCE_SIZE;
-	inst->alg.maxauthsize = POLY1305_TAG_SIZE;
-	inst->alg.chunksize = container_of_alg(base->cra_spawns[0], struct skcipher_alg)->chunksize;
-	inst->alg.init = chachapoly_init;
-	inst->alg.exit = chachapoly_exit;
-	inst->alg.setkey = chachapoly_setkey;
-	inst->alg.setauthsize = chachapoly_setauthsize;
-	inst->alg.encrypt = chachapoly_encrypt;
-	inst->alg.decrypt = chachapoly_decrypt;
-	memcpy(base->cra_module, base->cra_spawns[0]->cra_module, sizeof(base->cra_module));
+	inst->min_keysize = CHACHA_KEY_SIZE + saltlen;
+	inst->max_keysize = CHACHA_KEY_SIZE + saltlen;
+	inst->ivsize = saltlen ? ESP_IV_SIZE : CHACHAPOLY_NONCE_SIZE;
+	inst->chunksize = container_of_alg(base->cra_spawns[0], struct skcipher_alg)->chunksize;
 	base->cra_priority = (base->cra_spawns[0]->cra_priority +
 			      base->cra_spawns[1]->cra_priority) / 2;
-	base->cra_blocksize = 1;
-	base->cra_ctxsize = sizeof(struct chachapoly_ctx);
-	base->cra_destroy = chachapoly_destroy;
-
-	rc = crypto_register_instance(tmpl, base, CRYPTO_ALG_TYPE_AEAD);
-	if (rc)
-		goto err_drop;
 	return 0;
-
-err_drop:
-	crypto_drop_spawns(base);
-	free(inst);
-	return rc;
 }
 
-static int rfc7539_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return chachapoly_create(tmpl, args, nargs, 0);
-}
-
-static int rfc7539esp_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return chachapoly_create(tmpl, args, nargs, ESP_SALT_SIZE);
-}
-
-static struct crypto_template chachapoly_tmpls[] = {
-	{ .name = "rfc7539", .create = rfc7539_create },
-	{ .name = "rfc7539esp", .create = rfc7539esp_create },
+static const struct aead_alg chachapoly_alg = {
+	.maxauthsize = POLY1305_TAG_SIZE,
+	.init = chachapoly_init,
+	.exit = crypto_inst_exit_aead,
+	.setkey = chachapoly_setkey,
+	.setauthsize = chachapoly_setauthsize,
+	.encrypt = chachapoly_encrypt,
+	.decrypt = chachapoly_decrypt,
+	.base = {
+		.cra_blocksize = 1,
+		.cra_ctxsize = sizeof(struct chachapoly_ctx),
+	},
 };
 
-static int chachapoly_mod_init(void)
-{
-	int rc = crypto_register_template(&chachapoly_tmpls[0]);
+/* Synchronous children only: the worker chains them in one call. */
+static const struct crypto_inst_spec chachapoly_spec = {
+	.type = CRYPTO_ALG_TYPE_AEAD,
+	.alg = &chachapoly_alg,
+	.spawns = {
+		{ .type = CRYPTO_ALG_TYPE_SKCIPHER, .mask = CRYPTO_ALG_ASYNC },
+		{ .type = CRYPTO_ALG_TYPE_SHASH, .mask = CRYPTO_ALG_ASYNC },
+	},
+	.check = chachapoly_check,
+	.fill = chachapoly_fill,
+};
 
-	if (rc)
-		return rc;
-	rc = crypto_register_template(&chachapoly_tmpls[1]);
-	if (rc)
-		crypto_unregister_template(&chachapoly_tmpls[0]);
-	return rc;
+static int chachapoly_create(struct crypto_template *tmpl, const char *const *args, int nargs)
+{
+	return crypto_inst_create(tmpl, &chachapoly_spec, args, nargs);
 }
 
-static void chachapoly_mod_exit(void)
-{
-	crypto_unregister_template(&chachapoly_tmpls[1]);
-	crypto_unregister_template(&chachapoly_tmpls[0]);
-}
+static struct chachapoly_tmpl chachapoly_tmpls[] = {
+	{ .tmpl = { .name = "rfc7539", .create = chachapoly_create }, .saltlen = 0 },
+	{ .tmpl = { .name = "rfc7539esp", .create = chachapoly_create }, .saltlen = ESP_SALT_SIZE },
+};
 
-CRYPTO_MODULE(chachapoly, CRYPTO_MODULE_TEMPLATE, chachapoly_mod_init, chachapoly_mod_exit)
+CRYPTO_TEMPLATE_MODULE(chachapoly, &chachapoly_tmpls[0].tmpl, &chachapoly_tmpls[1].tmpl)
