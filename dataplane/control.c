@@ -92,6 +92,21 @@ static int open_databases(struct xgw_control *c, char *msg, size_t msglen)
 	return 0;
 }
 
+/* XFRMGW_MSG_GETDROPS: the packet path's drop counters, for xfrmgw-ctl stats. */
+static int gateway_drops(void *arg, struct xfrm_nl_drop *out, unsigned int max)
+{
+	const struct xgw_control *c = arg;
+	struct xgw_drop d[128];
+	unsigned int n;
+
+	if (!c->gateway)
+		return -EOPNOTSUPP;	/* a control plane without packet path */
+	n = xgw_gateway_drops(d, max < 128 ? max : 128);
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = (struct xfrm_nl_drop){ d[i].name, d[i].count, d[i].ipsec };
+	return (int)n;
+}
+
 int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, size_t msglen)
 {
 	int err;
@@ -117,6 +132,7 @@ int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, siz
 		snprintf(msg, msglen, "cannot start the XFRM netlink family");
 		goto err_close;
 	}
+	xfrm_nl_set_drops(c->xnl, gateway_drops, c);
 	/* NETLINK_CRYPTO: the algorithm query (crypto_user) for IKE daemons. */
 	err = xnl_server_register(c->srv, &xfrmgw_crypto_user_family, NULL);
 	if (err) {

@@ -61,6 +61,8 @@ static int xfrm_rcv(struct xnl_req *req)
 	struct xfrm_nl *x = req->priv;
 	int err;
 
+	if (nlh->nlmsg_type == XFRMGW_MSG_GETDROPS)
+		return xfrm_get_drops(x, req);		/* ours, not the kernel's */
 	if (nlh->nlmsg_type < XFRM_MSG_BASE || nlh->nlmsg_type > XFRM_MSG_MAX) {
 		xnl_ext_set(&req->ext, NULL, "unknown XFRM message type %u", nlh->nlmsg_type);
 		return -EINVAL;

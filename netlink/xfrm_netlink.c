@@ -5,6 +5,7 @@
  * replay counters into XFRM_MSG_NEWAE.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "netlink/xfrm_nl.h"
@@ -34,6 +35,46 @@ static void on_aevent(void *arg, struct xfrm_sa *sa, uint32_t flags)
 unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now)
 {
 	return sad_aevent_tick(x->sad, now, on_aevent, x);
+}
+
+void xfrm_nl_set_drops(struct xfrm_nl *x, xfrm_nl_drops_fn fn, void *arg)
+{
+	x->drops = fn;
+	x->drops_arg = arg;
+}
+
+/* Reasons in one XFRMGW_MSG_NEWDROPS, at most (the path's and ESP's/AH's). */
+#define DROPS_MAX	128
+
+int xfrm_get_drops(struct xfrm_nl *x, struct xnl_req *req)
+{
+	struct xfrm_nl_drop d[DROPS_MAX];
+	struct nlmsghdr *nlh;
+	struct xnl_buf b;
+	int n, err;
+
+	n = x->drops ? x->drops(x->drops_arg, d, DROPS_MAX) : -EOPNOTSUPP;
+	if (n < 0) {
+		xnl_ext_set(&req->ext, NULL, "no packet path runs: no drop counters");
+		return n;
+	}
+	err = xnl_buf_alloc(&b, XFRMGW_NL_MSG_MAX);
+	if (err)
+		return err;
+	nlh = xnl_msg_start(&b, XFRMGW_MSG_NEWDROPS, 0, req->nlh->nlmsg_seq, req->portid,
+			    NULL, 0);
+	for (int i = 0; i < n; i++) {
+		struct xfrmgw_drop w = { .count = d[i].count };
+
+		snprintf(w.name, sizeof(w.name), "%s", d[i].name ? d[i].name : "?");
+		xnl_attr_put(&b, nlh, d[i].ipsec ? XFRMGW_DROPA_IPSEC : XFRMGW_DROPA_PATH,
+			     sizeof(w), &w);
+	}
+	err = xnl_msg_end(&b, nlh);
+	if (!err)
+		err = xnl_reply(req, b.data, b.len);
+	xnl_buf_free(&b);
+	return err;
 }
 
 /* Requests drained: publish the policy changes of the whole burst at once. */

@@ -7,6 +7,7 @@
 #ifndef XFRMGW_NETLINK_XFRM_NETLINK_H
 #define XFRMGW_NETLINK_XFRM_NETLINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/xfrm.h>
@@ -53,5 +54,42 @@ int xfrm_nl_mapping(struct xfrm_nl *x, const struct xfrm_sa *sa,
  * events were sent.
  */
 unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now);
+
+/*
+ * xfrmgw's own message, not in <linux/xfrm.h> (its type numbers are far
+ * above the kernel's XFRM_MSG_*): the packet path's drop counters by
+ * reason, for `xfrmgw-ctl stats`. XFRMGW_MSG_GETDROPS (no body) is
+ * answered by one XFRMGW_MSG_NEWDROPS whose attributes each carry a struct
+ * xfrmgw_drop: XFRMGW_DROPA_PATH for the packet path's reasons,
+ * XFRMGW_DROPA_IPSEC for ESP's and AH's own reasons behind the path's
+ * "ipsec" drops. EOPNOTSUPP when no packet path runs.
+ */
+#define XFRMGW_MSG_GETDROPS	0x3f0
+#define XFRMGW_MSG_NEWDROPS	0x3f1
+
+enum {
+	XFRMGW_DROPA_UNSPEC,
+	XFRMGW_DROPA_PATH,
+	XFRMGW_DROPA_IPSEC,
+};
+
+struct xfrmgw_drop {
+	uint64_t count;		/* host order; the attribute is only 4-byte aligned */
+	char name[32];		/* NUL-terminated */
+};
+
+/*
+ * Where the figures come from: fill up to max entries, return how many, or
+ * -errno (-EOPNOTSUPP: no packet path) that the request then fails with.
+ */
+struct xfrm_nl_drop {
+	const char *name;
+	uint64_t count;
+	bool ipsec;
+};
+typedef int (*xfrm_nl_drops_fn)(void *arg, struct xfrm_nl_drop *out, unsigned int max);
+
+/* The packet path registers its counters (fn NULL: none, the default). */
+void xfrm_nl_set_drops(struct xfrm_nl *x, xfrm_nl_drops_fn fn, void *arg);
 
 #endif

@@ -29,6 +29,8 @@ struct xfrm_nl {
 	struct spd *spd;
 	struct xfrmu_spdhthresh hthresh4;	/* NEWSPDINFO, reported back */
 	struct xfrmu_spdhthresh hthresh6;
+	xfrm_nl_drops_fn drops;			/* XFRMGW_MSG_GETDROPS' source, or NULL */
+	void *drops_arg;
 };
 
 /* ---- attribute policy (xfrm_policy_table.c) ---- */
@@ -96,6 +98,9 @@ int xfrm_flush_policy(struct xfrm_nl *x, struct xnl_req *req, const struct nlatt
 int xfrm_add_pol_expire(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
 int xfrm_get_spdinfo(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
 int xfrm_set_spdinfo(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
+
+/* XFRMGW_MSG_GETDROPS (xfrm_netlink.c). */
+int xfrm_get_drops(struct xfrm_nl *x, struct xnl_req *req);
 
 /* The family's entry point (xfrm_dispatch.c) and idle hook (xfrm_netlink.c). */
 extern const struct xnl_family xfrm_family;

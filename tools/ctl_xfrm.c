@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xfrmgw-ctl sa|policy|stats: XFRM dumps printed for people. Key bytes are
- * never printed, only algorithm names and key lengths.
+ * never printed, only algorithm names and key lengths. stats ends with the
+ * packet path's drops by reason (XFRMGW_MSG_GETDROPS, xfrmgw's own message).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/xfrm.h>
 
+#include "netlink/xfrm_netlink.h"
 #include "tools/ctl_conn.h"
 #include "tools/ctl_xfrm.h"
 
@@ -257,8 +259,53 @@ static int spdinfo_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/* XFRMGW_MSG_NEWDROPS: the packet path's reasons, then ESP's/AH's. */
+#define DROPS_MAX 128
+
+struct drops {
+	unsigned int n;
+	uint16_t kind[DROPS_MAX];	/* XFRMGW_DROPA_PATH or XFRMGW_DROPA_IPSEC */
+	struct xfrmgw_drop d[DROPS_MAX];
+};
+
+static int drops_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct drops *p = arg;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != XFRMGW_MSG_NEWDROPS)
+		return 0;
+	mnl_attr_for_each(a, nlh, 0) {
+		uint16_t kind = mnl_attr_get_type(a);
+
+		if ((kind != XFRMGW_DROPA_PATH && kind != XFRMGW_DROPA_IPSEC) ||
+		    mnl_attr_get_payload_len(a) < sizeof(p->d[0]) || p->n == DROPS_MAX)
+			continue;
+		/* The attribute is 4-byte aligned; the struct has a 64-bit member. */
+		memcpy(&p->d[p->n], mnl_attr_get_payload(a), sizeof(p->d[0]));
+		p->d[p->n].name[sizeof(p->d[0].name) - 1] = '\0';
+		p->kind[p->n++] = kind;
+	}
+	return 0;
+}
+
+/* "TITLE: total" then its non-zero reasons, one a line. */
+static void print_drops(const struct drops *p, uint16_t kind, const char *title)
+{
+	unsigned long long total = 0;
+
+	for (unsigned int i = 0; i < p->n; i++)
+		if (p->kind[i] == kind)
+			total += p->d[i].count;
+	printf("%s: %llu\n", title, total);
+	for (unsigned int i = 0; i < p->n; i++)
+		if (p->kind[i] == kind && p->d[i].count)
+			printf("\t%s %llu\n", p->d[i].name, (unsigned long long)p->d[i].count);
+}
+
 int ctl_xfrm_stats(struct ctl_conn *c)
 {
+	static struct drops drops;
 	struct sa_totals t = { 0 };
 	uint32_t flags = 0;
 	int rc;
@@ -272,5 +319,13 @@ int ctl_xfrm_stats(struct ctl_conn *c)
 	printf("sas: %lu\nbytes: %llu\npackets: %llu\n", t.sas, t.bytes, t.packets);
 	printf("replay-errors: %llu\nreplay-window-errors: %llu\nintegrity-failed: %llu\n",
 	       t.replay, t.replay_window, t.integrity_failed);
+	/*
+	 * The packet path's drops by reason (xfrmgw's own message; telemetry
+	 * has the same). A gateway without packet path has none to tell.
+	 */
+	if (!ctl_request(c, XFRMGW_MSG_GETDROPS, 0, NULL, 0, drops_cb, &drops, 1)) {
+		print_drops(&drops, XFRMGW_DROPA_PATH, "drops");
+		print_drops(&drops, XFRMGW_DROPA_IPSEC, "ipsec-drops");
+	}
 	return 0;
 }

@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		   "  proposals  strongSwan esp_proposals and ah_proposals from the self-tested algorithms\n"
 		   "  sa         security associations (no key bytes)\n"
 		   "  policy     security policies\n"
-		   "  stats      SA/policy counts and per-SA counters summed\n"
+		   "  stats      SA/policy counts, per-SA counters summed, drops by reason\n"
 		   "  --ctl      control socket (default: $XFRMGW_CTL or %s)\n"
 		   "  --local    algs/proposals: run the crypto self-tests in this process\n",
 		XFRMGW_CTL_DEFAULT_PATH);

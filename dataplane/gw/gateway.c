@@ -260,3 +260,37 @@ unsigned int xgw_gateway_drain_mappings(void (*fn)(void *arg, const struct xgw_m
 	}
 	return n;
 }
+
+/* Reasons ESP and AH report behind GW_DROP_IPSEC, at most. */
+#define IPSEC_DROP_REASONS 64
+
+static unsigned int path_drops(const struct gw *g, struct xgw_drop *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int d = 0; d < GW_DROP_MAX && n < max; d++) {
+		uint64_t sum = 0;
+
+		for (unsigned int i = 0; i < g->nb_workers; i++)
+			sum += __atomic_load_n(&g->w[i].stats.drop[d], __ATOMIC_RELAXED);
+		out[n++] = (struct xgw_drop){ gw_drop_name(d), sum, false };
+	}
+	return n;
+}
+
+unsigned int xgw_gateway_drops(struct xgw_drop *out, unsigned int max)
+{
+	struct gw *g = gw_running;
+	uint64_t count[IPSEC_DROP_REASONS] = { 0 };
+	const char *names[IPSEC_DROP_REASONS];
+	unsigned int n, ni = 0;
+
+	if (!g)
+		return 0;
+	n = path_drops(g, out, max);
+	for (unsigned int i = 0; i < g->nb_workers; i++)
+		ni = gw_ipsec_drops(&g->w[i], count, names, IPSEC_DROP_REASONS);
+	for (unsigned int j = 0; j < ni && n < max; j++)
+		out[n++] = (struct xgw_drop){ names[j], count[j], true };
+	return n;
+}

@@ -16,6 +16,7 @@
 #ifndef XFRMGW_DATAPLANE_GW_GATEWAY_H
 #define XFRMGW_DATAPLANE_GW_GATEWAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,6 +95,19 @@ struct xgw_mapping {
 /* Control thread: hand each pending mapping change to fn; returns how many. */
 unsigned int xgw_gateway_drain_mappings(void (*fn)(void *arg, const struct xgw_mapping *m),
 					void *arg);
+
+/*
+ * Drop counters by reason, summed over the workers, for `xfrmgw-ctl stats`
+ * (the same figures as telemetry's /xfrmgw/stats "drop" and "ipsec_drop").
+ * Control thread: fills up to max entries and returns how many; 0 when no
+ * packet path runs. Names are static strings.
+ */
+struct xgw_drop {
+	const char *name;	/* "no_route", "no_sa_acquire", ... or ESP's/AH's "auth", ... */
+	uint64_t count;
+	bool ipsec;		/* ESP's or AH's own reason behind the "ipsec" drops */
+};
+unsigned int xgw_gateway_drops(struct xgw_drop *out, unsigned int max);
 
 /*
  * DPDK 22.11 refuses --in-memory with --no-huge. Before rte_eal_init():

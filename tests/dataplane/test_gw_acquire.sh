@@ -95,6 +95,18 @@ for i in 1 2 3 4; do udp_send $NS_H1 10.2.0.2 3 10 3; sleep 0.4; done
 check "one ACQUIRE per larval SA, not one a second (packets over 1.6 s)" \
 	test "$(acquires)" = 2
 
+# xfrmgw-ctl stats: the packet path's drops by reason over the control socket
+CTL=$(dirname "$EXEC")/../../tools/xfrmgw-ctl
+ctl_drops() {
+	timeout 10 "$CTL" --ctl "$TMP/a.sock" stats > "$TMP/stats" 2>&1 &&
+	grep -Eq "^drops: [1-9]" "$TMP/stats" &&
+	grep -Eq "^	no_sa_acquire (1[4-9]|[2-9][0-9])$" "$TMP/stats" &&
+	grep -q "^ipsec-drops: 0$" "$TMP/stats" || { cat "$TMP/stats"; return 1; }
+}
+if [ -x "$CTL" ]; then
+	check "xfrmgw-ctl stats: drops by reason (the packets without SA)" ctl_drops
+fi
+
 # charon's ALLOCSPI quoting the ACQUIRE's seq turns that larval SA into one
 # with an SPI (no reqid given: the seq finds it)
 # (iproute2 prints it in decimal after "0x")

@@ -5,8 +5,8 @@
  * (xnl_server_process after each send). Covers every message type, the
  * attribute policy (truncated, short, oversized, unknown attributes), the
  * attribute combinations verify_newsa refuses, each with its errno and
- * extack text, dump pagination, multicast delivery by group, and NEWAE
- * events from the replay thresholds.
+ * extack text, dump pagination, multicast delivery by group, NEWAE
+ * events from the replay thresholds, and xfrmgw's own drop counters message.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -919,6 +919,65 @@ static void test_aevents(void **state)
 	assert_int_equal(drain(f, &f->b), 0);
 }
 
+
+static int fake_drops(void *arg, struct xfrm_nl_drop *out, unsigned int max)
+{
+	static const struct xfrm_nl_drop d[] = {
+		{ "no_route", 3, false }, { "no_sa_acquire", 0, false }, { "auth", 7, true },
+	};
+	unsigned int n = 0;
+
+	if (arg)
+		return -EOPNOTSUPP;
+	for (; n < max && n < 3; n++)
+		out[n] = d[n];
+	return (int)n;
+}
+
+/* XFRMGW_MSG_GETDROPS (xfrmgw's own): drop counters by reason, path and ESP/AH. */
+static void test_drops(void **state)
+{
+	struct fx *f = *state;
+	struct frame *fr = malloc(sizeof(*fr));
+	const struct nlattr *a;
+	struct nlmsghdr *nlh;
+	uint8_t buf[256];
+	unsigned int seen = 0;
+
+	/* no packet path: refused with a reason */
+	nlh = msg_start(buf, &f->a, XFRMGW_MSG_GETDROPS, 0, NULL, 0);
+	expect(f, nlh, EOPNOTSUPP, "no packet path", -1);
+	xfrm_nl_set_drops(f->xnl, fake_drops, f);	/* a source that says the same */
+	nlh = msg_start(buf, &f->a, XFRMGW_MSG_GETDROPS, 0, NULL, 0);
+	expect(f, nlh, EOPNOTSUPP, "no packet path", -1);
+
+	xfrm_nl_set_drops(f->xnl, fake_drops, NULL);
+	nlh = msg_start(buf, &f->a, XFRMGW_MSG_GETDROPS, 0, NULL, 0);
+	send_msg(&f->a, nlh);
+	assert_true(recv_frame(f, &f->a, fr));
+	nlh = (void *)fr->data;
+	assert_int_equal(nlh->nlmsg_type, XFRMGW_MSG_NEWDROPS);
+	assert_int_equal(nlh->nlmsg_seq, f->a.seq);
+	mnl_attr_for_each(a, nlh, 0) {
+		struct xfrmgw_drop d;
+
+		assert_int_equal(mnl_attr_get_payload_len(a), sizeof(d));
+		memcpy(&d, mnl_attr_get_payload(a), sizeof(d));
+		if (seen == 0) {
+			assert_int_equal(mnl_attr_get_type(a), XFRMGW_DROPA_PATH);
+			assert_string_equal(d.name, "no_route");
+			assert_int_equal(d.count, 3);
+		} else if (seen == 2) {
+			assert_int_equal(mnl_attr_get_type(a), XFRMGW_DROPA_IPSEC);
+			assert_string_equal(d.name, "auth");
+			assert_int_equal(d.count, 7);
+		}
+		seen++;
+	}
+	assert_int_equal(seen, 3);
+	free(fr);
+}
+
 static struct xfrm_userpolicy_info pol_info(uint8_t dir)
 {
 	struct xfrm_userpolicy_info p;
@@ -1073,6 +1132,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allocspi_then_updsa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ae_and_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aevents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flushsa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_datagram, setup, teardown),
