@@ -213,7 +213,7 @@ int crypto_spawn_shash(struct crypto_shash **out, struct crypto_alg *alg);
  * The steps every instance takes, written once (template.c). A template
  * describes its instances with a crypto_inst_spec and its create() is
  *   return crypto_inst_create(tmpl, &spec, args, nargs);
- * which
+ * (or it is a crypto_inst_template, below), which
  *  - allocates the typed algorithm and copies spec->alg into it (the ops and
  *    whatever does not depend on the children, including base.cra_ctxsize),
  *  - grabs one spawn per argument, of the type and with the mask given
@@ -246,6 +246,23 @@ struct crypto_inst_spec {
 
 int crypto_inst_create(struct crypto_template *tmpl, const struct crypto_inst_spec *spec,
 		       const char *const *args, int nargs);
+
+/*
+ * A template whose create() is crypto_inst_create() with its spec:
+ *   static struct crypto_inst_template cbc_tmpl = CRYPTO_INST_TEMPLATE("cbc", &cbc_spec);
+ * A template with parameters of its own (a variant) embeds this first.
+ */
+struct crypto_inst_template {
+	struct crypto_template base;
+	const struct crypto_inst_spec *spec;
+};
+
+int crypto_inst_template_create(struct crypto_template *tmpl, const char *const *args,
+				int nargs);
+
+#define CRYPTO_INST_TEMPLATE(tmpl_name, inst_spec)                             \
+	{ .base = { .name = (tmpl_name), .create = crypto_inst_template_create }, \
+	  .spec = (inst_spec) }
 
 /*
  * A child's key sizes (of any type) plus extra bytes the template appends

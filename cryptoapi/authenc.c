@@ -28,7 +28,7 @@
 
 /* The two templates differ in the ESN flag. */
 struct authenc_tmpl {
-	struct crypto_template tmpl;
+	struct crypto_inst_template tmpl;	/* first: cra_tmpl points here */
 	bool esn;
 };
 
@@ -227,14 +227,9 @@ static const struct crypto_inst_spec authenc_spec = {
 	.fill = authenc_fill,
 };
 
-static int authenc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &authenc_spec, args, nargs);
-}
-
 static struct authenc_tmpl authenc_tmpls[] = {
-	{ .tmpl = { .name = "authenc", .create = authenc_create }, .esn = false },
-	{ .tmpl = { .name = "authencesn", .create = authenc_create }, .esn = true },
+	{ .tmpl = CRYPTO_INST_TEMPLATE("authenc", &authenc_spec), .esn = false },
+	{ .tmpl = CRYPTO_INST_TEMPLATE("authencesn", &authenc_spec), .esn = true },
 };
 
-CRYPTO_TEMPLATE_MODULE(authenc, &authenc_tmpls[0].tmpl, &authenc_tmpls[1].tmpl)
+CRYPTO_TEMPLATE_MODULE(authenc, &authenc_tmpls[0].tmpl.base, &authenc_tmpls[1].tmpl.base)

@@ -106,14 +106,6 @@ static const struct crypto_inst_spec cbc_spec = {
 	.fill = cbc_fill,
 };
 
-static int cbc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &cbc_spec, args, nargs);
-}
+static struct crypto_inst_template cbc_tmpl = CRYPTO_INST_TEMPLATE("cbc", &cbc_spec);
 
-static struct crypto_template cbc_tmpl = {
-	.name = "cbc",
-	.create = cbc_create,
-};
-
-CRYPTO_TEMPLATE_MODULE(cbc, &cbc_tmpl)
+CRYPTO_TEMPLATE_MODULE(cbc, &cbc_tmpl.base)

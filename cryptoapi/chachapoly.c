@@ -28,7 +28,7 @@
 
 /* The two templates differ in the salt length. */
 struct chachapoly_tmpl {
-	struct crypto_template tmpl;
+	struct crypto_inst_template tmpl;	/* first: cra_tmpl points here */
 	unsigned int saltlen;	/* 0: rfc7539, 4: rfc7539esp */
 };
 
@@ -280,14 +280,10 @@ static const struct crypto_inst_spec chachapoly_spec = {
 	.fill = chachapoly_fill,
 };
 
-static int chachapoly_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &chachapoly_spec, args, nargs);
-}
-
 static struct chachapoly_tmpl chachapoly_tmpls[] = {
-	{ .tmpl = { .name = "rfc7539", .create = chachapoly_create }, .saltlen = 0 },
-	{ .tmpl = { .name = "rfc7539esp", .create = chachapoly_create }, .saltlen = ESP_SALT_SIZE },
+	{ .tmpl = CRYPTO_INST_TEMPLATE("rfc7539", &chachapoly_spec), .saltlen = 0 },
+	{ .tmpl = CRYPTO_INST_TEMPLATE("rfc7539esp", &chachapoly_spec), .saltlen = ESP_SALT_SIZE },
 };
 
-CRYPTO_TEMPLATE_MODULE(chachapoly, &chachapoly_tmpls[0].tmpl, &chachapoly_tmpls[1].tmpl)
+CRYPTO_TEMPLATE_MODULE(chachapoly, &chachapoly_tmpls[0].tmpl.base,
+		       &chachapoly_tmpls[1].tmpl.base)

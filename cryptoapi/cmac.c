@@ -164,14 +164,6 @@ static const struct crypto_inst_spec cmac_spec = {
 	.fill = cmac_fill,
 };
 
-static int cmac_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &cmac_spec, args, nargs);
-}
+static struct crypto_inst_template cmac_tmpl = CRYPTO_INST_TEMPLATE("cmac", &cmac_spec);
 
-static struct crypto_template cmac_tmpl = {
-	.name = "cmac",
-	.create = cmac_create,
-};
-
-CRYPTO_TEMPLATE_MODULE(cmac, &cmac_tmpl)
+CRYPTO_TEMPLATE_MODULE(cmac, &cmac_tmpl.base)

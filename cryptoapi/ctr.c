@@ -199,17 +199,7 @@ static const struct crypto_inst_spec rfc3686_spec = {
 	.fill = rfc3686_fill,
 };
 
-static int ctr_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &ctr_spec, args, nargs);
-}
+static struct crypto_inst_template ctr_tmpl = CRYPTO_INST_TEMPLATE("ctr", &ctr_spec);
+static struct crypto_inst_template rfc3686_tmpl = CRYPTO_INST_TEMPLATE("rfc3686", &rfc3686_spec);
 
-static int rfc3686_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &rfc3686_spec, args, nargs);
-}
-
-static struct crypto_template ctr_tmpl = { .name = "ctr", .create = ctr_create };
-static struct crypto_template rfc3686_tmpl = { .name = "rfc3686", .create = rfc3686_create };
-
-CRYPTO_TEMPLATE_MODULE(ctr, &ctr_tmpl, &rfc3686_tmpl)
+CRYPTO_TEMPLATE_MODULE(ctr, &ctr_tmpl.base, &rfc3686_tmpl.base)

@@ -472,7 +472,7 @@ struct gcm_esp_req {
 
 /* The template of each ESP form, with what differs between them. */
 struct gcm_esp_variant {
-	struct crypto_template tmpl;
+	struct crypto_inst_template tmpl;
 	int (*setauthsize)(struct crypto_aead *tfm, unsigned int authsize);
 	/* Point the child request at the GCM inputs this form defines. */
 	int (*prepare)(struct aead_request *req, struct gcm_esp_req *r, bool enc);
@@ -481,7 +481,7 @@ struct gcm_esp_variant {
 static inline const struct gcm_esp_variant *to_esp_variant(const struct crypto_alg *inst)
 {
 	return (const struct gcm_esp_variant *)(const void *)((const char *)inst->cra_tmpl -
-		offsetof(struct gcm_esp_variant, tmpl));
+		offsetof(struct gcm_esp_variant, tmpl.base));
 }
 
 static int gcm_esp_init_tfm(struct crypto_aead *tfm)
@@ -662,11 +662,6 @@ static const struct crypto_inst_spec gcm_spec = {
 	.fill = gcm_fill,
 };
 
-static int gcm_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &gcm_spec, args, nargs);
-}
-
 static const struct aead_alg gcm_esp_alg = {
 	.ivsize = ESP_IV_SIZE,
 	.maxauthsize = GCM_BLOCK,
@@ -708,22 +703,17 @@ static const struct crypto_inst_spec gcm_esp_spec = {
 	.fill = gcm_esp_fill,
 };
 
-/* One builder for rfc4106 and rfc4543: only the variant differs. */
-static int gcm_esp_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &gcm_esp_spec, args, nargs);
-}
+static struct crypto_inst_template gcm_tmpl = CRYPTO_INST_TEMPLATE("gcm", &gcm_spec);
 
-static struct crypto_template gcm_tmpl = { .name = "gcm", .create = gcm_create };
-
+/* One spec for rfc4106 and rfc4543: only the variant differs. */
 static struct gcm_esp_variant rfc4106_variant = {
-	.tmpl = { .name = "rfc4106", .create = gcm_esp_create },
+	.tmpl = CRYPTO_INST_TEMPLATE("rfc4106", &gcm_esp_spec),
 	.setauthsize = rfc4106_setauthsize,
 	.prepare = rfc4106_prepare,
 };
 
 static struct gcm_esp_variant rfc4543_variant = {
-	.tmpl = { .name = "rfc4543", .create = gcm_esp_create },
+	.tmpl = CRYPTO_INST_TEMPLATE("rfc4543", &gcm_esp_spec),
 	.setauthsize = rfc4543_setauthsize,
 	.prepare = rfc4543_prepare,
 };
@@ -739,4 +729,5 @@ static void ghash_mod_exit(void)
 }
 
 CRYPTO_MODULE(ghash_generic, CRYPTO_MODULE_PRIMITIVE, ghash_mod_init, ghash_mod_exit)
-CRYPTO_TEMPLATE_MODULE(gcm, &gcm_tmpl, &rfc4106_variant.tmpl, &rfc4543_variant.tmpl)
+CRYPTO_TEMPLATE_MODULE(gcm, &gcm_tmpl.base, &rfc4106_variant.tmpl.base,
+		       &rfc4543_variant.tmpl.base)

@@ -177,14 +177,6 @@ static const struct crypto_inst_spec hmac_spec = {
 	.fill = hmac_fill,
 };
 
-static int hmac_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &hmac_spec, args, nargs);
-}
+static struct crypto_inst_template hmac_tmpl = CRYPTO_INST_TEMPLATE("hmac", &hmac_spec);
 
-static struct crypto_template hmac_tmpl = {
-	.name = "hmac",
-	.create = hmac_create,
-};
-
-CRYPTO_TEMPLATE_MODULE(hmac, &hmac_tmpl)
+CRYPTO_TEMPLATE_MODULE(hmac, &hmac_tmpl.base)

@@ -264,31 +264,42 @@ err:
 	return rc;
 }
 
+int crypto_inst_template_create(struct crypto_template *tmpl, const char *const *args,
+				int nargs)
+{
+	const struct crypto_inst_template *t = (const struct crypto_inst_template *)(const void *)
+		((const char *)tmpl - offsetof(struct crypto_inst_template, base));
+
+	return crypto_inst_create(tmpl, t->spec, args, nargs);
+}
+
 void crypto_inst_keysizes(const struct crypto_alg *child, uint32_t extra, uint32_t *min,
 			  uint32_t *max)
 {
 	uint32_t lo = 0, hi = 0;
 
+#define KEYSIZES_OF(T) do {                                                   \
+		const T *a = container_of_alg(child, const T);                 \
+		lo = a->min_keysize;                                          \
+		hi = a->max_keysize;                                          \
+	} while (0)
 	switch (child->cra_type) {
 	case CRYPTO_ALG_TYPE_CIPHER:
-		lo = container_of_alg(child, const struct cipher_alg)->min_keysize;
-		hi = container_of_alg(child, const struct cipher_alg)->max_keysize;
+		KEYSIZES_OF(struct cipher_alg);
 		break;
 	case CRYPTO_ALG_TYPE_SKCIPHER:
-		lo = container_of_alg(child, const struct skcipher_alg)->min_keysize;
-		hi = container_of_alg(child, const struct skcipher_alg)->max_keysize;
+		KEYSIZES_OF(struct skcipher_alg);
 		break;
 	case CRYPTO_ALG_TYPE_AEAD:
-		lo = container_of_alg(child, const struct aead_alg)->min_keysize;
-		hi = container_of_alg(child, const struct aead_alg)->max_keysize;
+		KEYSIZES_OF(struct aead_alg);
 		break;
 	case CRYPTO_ALG_TYPE_SHASH:
-		lo = container_of_alg(child, const struct shash_alg)->min_keysize;
-		hi = container_of_alg(child, const struct shash_alg)->max_keysize;
+		KEYSIZES_OF(struct shash_alg);
 		break;
 	default:
 		break;
 	}
+#undef KEYSIZES_OF
 	*min = hi ? lo + extra : 0;
 	*max = hi ? hi + extra : 0;
 }

@@ -134,14 +134,6 @@ static const struct crypto_inst_spec xcbc_spec = {
 	.check = xcbc_check,
 };
 
-static int xcbc_create(struct crypto_template *tmpl, const char *const *args, int nargs)
-{
-	return crypto_inst_create(tmpl, &xcbc_spec, args, nargs);
-}
+static struct crypto_inst_template xcbc_tmpl = CRYPTO_INST_TEMPLATE("xcbc", &xcbc_spec);
 
-static struct crypto_template xcbc_tmpl = {
-	.name = "xcbc",
-	.create = xcbc_create,
-};
-
-CRYPTO_TEMPLATE_MODULE(xcbc, &xcbc_tmpl)
+CRYPTO_TEMPLATE_MODULE(xcbc, &xcbc_tmpl.base)
