@@ -57,9 +57,9 @@ static int write_sysctl(const char *fmt, const char *ifname)
  * IPv6 off keep the host to what the TAP gives it. Best effort: a port
  * that is not a kernel interface has nothing to quiet.
  */
-static void host_ignore_iface(const char *devargs)
+void gw_port_quiet_host(const struct gw *g, unsigned int p)
 {
-	const char *s = strstr(devargs, "iface=");
+	const char *s = strstr(g->cfg.ports[p].devargs, "iface=");
 	char ifname[IF_NAMESIZE];
 	size_t n;
 
@@ -100,7 +100,6 @@ int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen)
 	port->tap_started = true;
 	memcpy(port->tap_name, pc->tap, sizeof(port->tap_name));
 	port->tap_ifindex = if_nametoindex(pc->tap);
-	host_ignore_iface(pc->devargs);
 	/*
 	 * The gateway's ICMP errors about the host's own packets (RFC 1191
 	 * "fragmentation needed" when ESP/AH leave less room than the TAP's

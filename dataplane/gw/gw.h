@@ -117,6 +117,8 @@ void gw_tx_host(struct gw *g, struct gw_worker *w, uint16_t port, struct rte_mbu
 /* exception.c */
 int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen);
 int gw_tap_configure(struct gw *g, unsigned int p, char *msg, size_t msglen);
+/* An af_packet port's kernel interface: the host's stack leaves its IP traffic alone. */
+void gw_port_quiet_host(const struct gw *g, unsigned int p);
 void gw_to_host(struct gw *g, struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
 void gw_from_host(struct gw *g, struct gw_worker *w, uint16_t port, struct rte_mbuf **m,
 		  uint16_t n);

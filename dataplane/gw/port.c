@@ -126,6 +126,7 @@ static int open_port(struct gw *g, unsigned int p, char *msg, size_t msglen)
 	port->started = true;
 	rte_eth_macaddr_get(port->id, &mac);
 	memcpy(port->mac, &mac, 6);
+	gw_port_quiet_host(g, p);
 	return pc->tap[0] ? gw_tap_open(g, p, msg, msglen) : 0;
 }
 

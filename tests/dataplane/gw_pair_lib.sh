@@ -89,14 +89,17 @@ pair_topology() {
 	host_side $NS_H2 h2 10.2.0.2/24 10.2.0.1 fd02::2/64 fd02::1
 }
 
-# gw_conf SIDE EXTRA...: write $TMP/SIDE.conf (SIDE a or b)
+# gw_conf SIDE EXTRA...: write $TMP/SIDE.conf (SIDE a or b). With WANTAP
+# set, the wan port gets a TAP named SIDE-tap: the namespace's kernel then
+# holds the wan addresses (192.168.0.SIDE, fd00::SIDE) as a host behind the
+# gateway's exception path.
 gw_conf() {
 	local s=$1 n lanp
 	[ "$s" = a ] && n=1 || n=2
 	shift
 	cat > "$TMP/$s.conf" <<CONF
 port lan net_af_packet0,iface=$s-lan${LANQ:+,qpairs=$LANQ}${LANQ:+ rxq $LANQ}
-port wan net_af_packet1,iface=$s-wan${WANQ:+,qpairs=$WANQ}${WANQ:+ rxq $WANQ}
+port wan net_af_packet1,iface=$s-wan${WANQ:+,qpairs=$WANQ}${WANQ:+ rxq $WANQ}${WANTAP:+ tap $s-tap}
 address lan 10.$n.0.1/24
 address lan fd0$n::1/64
 address wan 192.168.0.$n/24
@@ -105,6 +108,16 @@ mempool mbufs 4096 cache 64
 idle sleep 200
 CONF
 	for lanp in "$@"; do echo "$lanp" >> "$TMP/$s.conf"; done
+}
+
+# pair_tap_hosts: for WANTAP, IPv6 back on in the gateways' namespaces (the
+# TAPs get fd00::N; xfrmgw turns it off again on its af_packet ports)
+pair_tap_hosts() {
+	local ns
+	for ns in $NS_A $NS_B; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0
+	done
 }
 
 # gw_start SIDE [LCORES]: start the gateway of side a or b in its namespace;
@@ -138,6 +151,56 @@ X() {	# X SIDE CMD...: a program with its XFRM netlink bound to gateway SIDE
 	local s=$1
 	shift
 	timeout 10 "$EXEC" --ctl "$TMP/$s.sock" "$@"
+}
+
+# gw_telemetry SIDE PATH: one DPDK telemetry command (gateway started with TELEMETRY=" ")
+gw_telemetry() {
+	ip netns exec "$([ "$1" = a ] && echo $NS_A || echo $NS_B)" $PY - "$TAG-$1" "$2" <<'PY'
+import json, socket, sys, glob
+path = glob.glob("/var/run/dpdk/%s/dpdk_telemetry.*" % sys.argv[1])[0]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(path)
+json.loads(s.recv(16384).decode())
+s.send(sys.argv[2].encode())
+print(json.dumps(json.loads(s.recv(65536).decode())[sys.argv[2]]))
+PY
+}
+
+# drop_count SIDE REASON: the gateway's /xfrmgw/stats drop counter REASON
+drop_count() {
+	gw_telemetry "$1" /xfrmgw/stats | $PY -c 'import json,sys; print(json.load(sys.stdin)["drop"][sys.argv[1]])' "$2"
+}
+
+# kping NS DST [COUNT]: ICMP echoes built by the namespace's kernel (raw
+# socket: the host's own IP stack and routes); all COUNT must be answered
+kping() {
+	ip netns exec "$1" $PY - "$2" "${3:-3}" <<'PY'
+import os, select, socket, struct, sys, time
+dst, count = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+ident, got = os.getpid() & 0xffff, 0
+def csum(b):
+    b += b"\0" * (len(b) & 1)
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    t = (t >> 16) + (t & 0xffff)
+    return ~(t + (t >> 16)) & 0xffff
+for seq in range(count):
+    body = b"k" * 56
+    hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+    s.sendto(struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident, seq) + body, (dst, 0))
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        if not select.select([s], [], [], max(0, end - time.monotonic()))[0]:
+            break
+        d, src = s.recvfrom(2048)
+        ihl = (d[0] & 15) * 4
+        t, _, _, i, q = struct.unpack("!BBHHH", d[ihl:ihl + 8])
+        if t == 0 and i == ident and q == seq and src[0] == dst:
+            got += 1
+            break
+    time.sleep(0.05)
+assert got == count, "%d/%d echo replies" % (got, count)
+PY
 }
 
 # ping_ok NS DST [COUNT]: ICMP echoes by Scapy; at least COUNT-1 answered
