@@ -550,6 +550,7 @@ static void test_aevents(void **state)
 	sa_lifetime_raise(sa, SA_EV_HARD);
 	ae_tick(fx->sad, 164, &n);
 	assert_int_equal(n, 0);
+	sa_put(sa);
 }
 
 struct page {
