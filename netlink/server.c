@@ -736,3 +736,16 @@ unsigned int xnl_server_nclients(const struct xnl_server *srv)
 {
 	return srv->nclients;
 }
+
+unsigned int xnl_listeners(const struct xnl_server *srv, int protocol, unsigned int group)
+{
+	unsigned int n = 0;
+
+	if (group < 1 || group > XFRMGW_SHIM_MAX_GROUP)
+		return 0;
+	for (const struct xnl_client *c = srv->clients; c; c = c->next)
+		if (c->hello && !c->dead && c->protocol == protocol &&
+		    (c->groups & (1u << (group - 1))))
+			n++;
+	return n;
+}

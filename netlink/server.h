@@ -49,6 +49,12 @@ int xnl_server_process(struct xnl_server *srv);
 int xnl_multicast(struct xnl_server *srv, int protocol, unsigned int group,
 		  const void *buf, size_t len);
 
+/*
+ * Clients of protocol that joined group, as the kernel's
+ * netlink_has_listeners(): lets an event source skip work nobody reads.
+ */
+unsigned int xnl_listeners(const struct xnl_server *srv, int protocol, unsigned int group);
+
 /* Number of connected clients (for tests and stats). */
 unsigned int xnl_server_nclients(const struct xnl_server *srv);
 

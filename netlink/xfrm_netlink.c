@@ -32,8 +32,15 @@ static void on_aevent(void *arg, struct xfrm_sa *sa, uint32_t flags)
 	xfrm_notify_ae(arg, sa, flags, NULL);
 }
 
+/*
+ * As the kernel's xfrm_aevent_is_on(): without an XFRMNLGRP_AEVENTS
+ * subscriber the SAs are not even looked at, and their last-told counters
+ * stay; a subscriber that comes later hears of the progress at once.
+ */
 unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now)
 {
+	if (!xnl_listeners(x->srv, NETLINK_XFRM, XFRMNLGRP_AEVENTS))
+		return 0;
 	return sad_aevent_tick(x->sad, now, on_aevent, x);
 }
 

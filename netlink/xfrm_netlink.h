@@ -50,8 +50,9 @@ int xfrm_nl_mapping(struct xfrm_nl *x, const struct xfrm_sa *sa,
  * Control thread, every tick: XFRM_MSG_NEWAE to XFRMNLGRP_AEVENTS for the
  * SAs whose replay counters crossed XFRMA_REPLAY_THRESH (XFRM_AE_CR) or
  * whose XFRMA_ETIMER_THRESH timer ran out with news (XFRM_AE_CE); see
- * sad_aevent_tick(). now: tenths of a second, monotonic. Returns how many
- * events were sent.
+ * sad_aevent_tick(). Nothing is done while nobody subscribes to the
+ * group. now: tenths of a second, monotonic. Returns how many events were
+ * sent.
  */
 unsigned int xfrm_nl_aevent_tick(struct xfrm_nl *x, uint64_t now);
 

@@ -45,7 +45,7 @@
 /* km.state of the kernel. */
 enum sa_state {
 	SA_STATE_VOID = 0,
-	SA_STATE_ACQ,		/* larval: SPI allocated (ALLOCSPI), keys not yet */
+	SA_STATE_ACQ,		/* larval: an ACQUIRE's (SPI 0 until ALLOCSPI) or ALLOCSPI's; no keys */
 	SA_STATE_VALID,		/* in use */
 	SA_STATE_ERROR,
 	SA_STATE_EXPIRED,	/* hard limit reached: no more packets */

@@ -917,6 +917,20 @@ static void test_aevents(void **state)
 	assert_int_equal(g.oseq, 500);
 	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1032), 0);
 	assert_int_equal(drain(f, &f->b), 0);
+
+	/* T7: nobody subscribed: nothing is looked at; a new subscriber hears at once */
+	join.name = NETLINK_DROP_MEMBERSHIP;
+	send_frame(f->b.fd, XFRMGW_SHIM_SETOPT, &join, sizeof(join));
+	assert_int_equal(drain(f, &f->b), 0);
+	send_packets(f, 0x5100, 3);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1033), 0);
+	join.name = NETLINK_ADD_MEMBERSHIP;
+	send_frame(f->b.fd, XFRMGW_SHIM_SETOPT, &join, sizeof(join));
+	assert_int_equal(drain(f, &f->b), 0);
+	assert_int_equal(xfrm_nl_aevent_tick(f->xnl, 1034), 1);
+	assert_true(next_ae(f, &g));
+	assert_int_equal(g.flags, XFRM_AE_CR);
+	assert_int_equal(g.oseq, 503);
 }
 
 
