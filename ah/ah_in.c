@@ -187,7 +187,12 @@ static __rte_always_inline uint8_t ah_in_parse(struct xfrm_sa *sa, struct rte_mb
 	a = l3 + p->l3len;
 	if (unlikely(memcmp(a + 4, &sa->id.spi, 4)))
 		return AH_DROP_WRONG_SPI;
-	p->seq = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(a + 8));
+	{
+		uint32_t be;
+
+		memcpy(&be, a + 8, 4);
+		p->seq = rte_be_to_cpu_32(be);
+	}
 	if (sa->replay) {
 		/* RFC 4302 3.4.3: reject early; the window moves after the ICV. */
 		rc = sa_replay_check(sa->replay, (uint32_t)p->seq, &p->seq);

@@ -210,7 +210,11 @@ static inline void ah_out_fill(const struct xfrm_sa *sa, uint8_t *a, struct ah_p
 	a[1] = (uint8_t)(p->ah_len / 4 - 2);
 	a[2] = a[3] = 0;
 	memcpy(a + 4, &sa->id.spi, 4);
-	*(unaligned_uint32_t *)(a + 8) = rte_cpu_to_be_32((uint32_t)p->seq);
+	{
+		uint32_t be = rte_cpu_to_be_32((uint32_t)p->seq);
+
+		memcpy(a + 8, &be, 4);
+	}
 	memset(a + AH_FIXED_LEN, 0, p->ah_len - AH_FIXED_LEN);	/* ICV and padding */
 	if (eng == AH_ENG_GMAC) {
 		/* RFC 4543 3.1: a unique IV per packet; the sequence number is one. */

@@ -177,7 +177,7 @@ static __rte_always_inline int esp_out_trs6(struct esp_lcore *lc, struct xfrm_sa
 static inline uint8_t esp_out_inner(struct rte_mbuf *m, struct esp_pkt *p, bool tunnel,
 				    uint16_t family)
 {
-	uint32_t len;
+	uint32_t len, hlen;
 	uint8_t ver;
 
 	if (unlikely(esp_mbuf_pullup(m, 1)))
@@ -190,9 +190,8 @@ static inline uint8_t esp_out_inner(struct rte_mbuf *m, struct esp_pkt *p, bool 
 			return ESP_DROP_BAD_INNER;
 		h = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 		len = rte_be_to_cpu_16(h->total_length);
-		if (unlikely((h->version_ihl & 0xf) < 5 ||
-			     esp_mbuf_pullup(m, (h->version_ihl & 0xf) * 4u) ||
-			     len < (h->version_ihl & 0xfu) * 4u))
+		hlen = (h->version_ihl & 0xfu) * 4u;
+		if (unlikely((h->version_ihl & 0xf) < 5 || esp_mbuf_pullup(m, hlen) || len < hlen))
 			return ESP_DROP_BAD_INNER;
 	} else if (ver == 6) {
 		const struct rte_ipv6_hdr *h;
@@ -201,6 +200,7 @@ static inline uint8_t esp_out_inner(struct rte_mbuf *m, struct esp_pkt *p, bool 
 			return ESP_DROP_BAD_INNER;
 		h = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 		len = sizeof(*h) + rte_be_to_cpu_16(h->payload_len);
+		hlen = sizeof(*h);
 	} else {
 		return ESP_DROP_BAD_INNER;
 	}
@@ -212,6 +212,13 @@ static inline uint8_t esp_out_inner(struct rte_mbuf *m, struct esp_pkt *p, bool 
 		esp_mbuf_trim(m, m->pkt_len - len);
 	p->inner_ver = ver;
 	p->plen = len;
+	/*
+	 * Lifetime bytes as the kernel counts them (xfrm_output_one, after the
+	 * mode's output): the inner packet in tunnel mode, the payload behind
+	 * the IP header in transport mode (IPv6 extension headers that stay in
+	 * front of ESP are counted with the payload here).
+	 */
+	p->acct = tunnel ? len : len - hlen;
 	return ESP_DROP_OK;
 }
 
@@ -284,7 +291,6 @@ static __rte_always_inline void esp_out_meta(struct esp_lcore *lc, struct xfrm_s
 		struct esp_pkt *p = &lc->pkt[i];
 
 		p->status = esp_out_inner(mb[i], p, tunnel, family);
-		p->acct = p->plen;
 	}
 	esp_lft_burst(lc, sa, n, esp_now(sa));
 	esp_out_seq(lc, sa, n, esn);
