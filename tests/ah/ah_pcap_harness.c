@@ -50,9 +50,9 @@
 #include "cryptoapi/crypto.h"
 #include "esp/esp.h"
 #include "sa/sa_crypto.h"
+#include "tests/esp/esp_test_pcap.h"
 #include "tests/esp/esp_test_util.h"
 
-#define MAX_PKT	65536
 #define MAX_BURST 32
 
 struct harness {
@@ -62,114 +62,56 @@ struct harness {
 	int dir_in;
 	unsigned int segs;
 	int tight;
-	pcap_dumper_t *out;
-	unsigned long written;
+	struct esp_test_pcap_out out;
+	struct rte_mbuf *mb[MAX_BURST];
+	uint16_t n;
 };
 
-static int hex_key(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (strlen(s) % 2)
-		return -1;
-	for (; *s; s += 2) {
-		unsigned int b;
-
-		if (n >= cap || sscanf(s, "%2x", &b) != 1)
-			return -1;
-		out[n++] = (uint8_t)b;
-	}
-	return (int)n;
-}
-
-static int parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, &a->a4) == 1) {
-		*family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, &a->in6) == 1) {
-		*family = AF_INET6;
-		return 0;
-	}
-	return -1;
-}
-
 struct ah_desc {
-	struct xfrm_usersa_info info;
+	struct esp_test_sa_common c;
 	char auth[64];
 	uint8_t key[128];
 	int klen, gmac;
 	unsigned int trunc;
-	uint32_t window;
-	uint64_t oseq, iseq;
 };
+
+static int ah_flags(struct ah_desc *d, char **tok, int n)
+{
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(tok[i], "align4"))
+			d->c.info.flags |= XFRM_STATE_ALIGN4;
+		else if (!strcmp(tok[i], "nopmtudisc"))
+			d->c.info.flags |= XFRM_STATE_NOPMTUDISC;
+		else
+			return -1;
+	}
+	return 0;
+}
 
 static int ah_line(struct ah_desc *d, char **tok, int n)
 {
-	uint16_t fam;
+	int rc;
 
 	if (!strcmp(tok[0], "proto"))
 		return 0;
 	if (n < 2)
 		return -1;
-	if (!strcmp(tok[0], "spi")) {
-		d->info.id.spi = htonl((uint32_t)strtoul(tok[1], NULL, 0));
-	} else if (!strcmp(tok[0], "src")) {
-		if (parse_addr(tok[1], &d->info.saddr, &fam))
-			return -1;
-		d->info.family = fam;
-	} else if (!strcmp(tok[0], "dst")) {
-		if (parse_addr(tok[1], &d->info.id.daddr, &fam))
-			return -1;
-		d->info.family = fam;
-	} else if (!strcmp(tok[0], "mode")) {
-		d->info.mode = !strcmp(tok[1], "tunnel") ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
-	} else if (!strcmp(tok[0], "auth") && n >= 4) {
+	rc = esp_test_sa_common_line(&d->c, tok, n);
+	if (rc <= 0)
+		return rc;
+	if (!strcmp(tok[0], "auth") && n >= 4) {
 		snprintf(d->auth, sizeof(d->auth), "%s", tok[1]);
-		d->klen = hex_key(tok[2], d->key, sizeof(d->key));
+		d->klen = esp_test_hex_key(tok[2], d->key, sizeof(d->key));
 		d->trunc = (unsigned int)strtoul(tok[3], NULL, 0);
 		return d->klen < 0 ? -1 : 0;
 	} else if (!strcmp(tok[0], "gmac")) {
 		d->gmac = 1;
-		d->klen = hex_key(tok[1], d->key, sizeof(d->key));
+		d->klen = esp_test_hex_key(tok[1], d->key, sizeof(d->key));
 		return d->klen < 0 ? -1 : 0;
-	} else if (!strcmp(tok[0], "esn")) {
-		if (atoi(tok[1]))
-			d->info.flags |= XFRM_STATE_ESN;
-	} else if (!strcmp(tok[0], "replay")) {
-		d->window = (uint32_t)strtoul(tok[1], NULL, 0);
-	} else if (!strcmp(tok[0], "oseq")) {
-		d->oseq = strtoull(tok[1], NULL, 0);
-	} else if (!strcmp(tok[0], "iseq")) {
-		d->iseq = strtoull(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "reqid")) {
-		d->info.reqid = (uint32_t)strtoul(tok[1], NULL, 0);
+		d->c.info.reqid = (uint32_t)strtoul(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "flags")) {
-		for (int i = 1; i < n; i++) {
-			if (!strcmp(tok[i], "align4"))
-				d->info.flags |= XFRM_STATE_ALIGN4;
-			else if (!strcmp(tok[i], "nopmtudisc"))
-				d->info.flags |= XFRM_STATE_NOPMTUDISC;
-			else
-				return -1;
-		}
-	} else if (!strcmp(tok[0], "lifetime") && n >= 3) {
-		uint64_t v = strtoull(tok[2], NULL, 0);
-
-		if (!strcmp(tok[1], "soft_bytes"))
-			d->info.lft.soft_byte_limit = v;
-		else if (!strcmp(tok[1], "hard_bytes"))
-			d->info.lft.hard_byte_limit = v;
-		else if (!strcmp(tok[1], "soft_packets"))
-			d->info.lft.soft_packet_limit = v;
-		else if (!strcmp(tok[1], "hard_packets"))
-			d->info.lft.hard_packet_limit = v;
-		else
-			return -1;
+		return ah_flags(d, tok, n);
 	} else {
 		return -1;
 	}
@@ -219,44 +161,28 @@ static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.info.id.proto = IPPROTO_AH;
-	d.info.mode = XFRM_MODE_TUNNEL;
-	d.info.lft.soft_byte_limit = d.info.lft.hard_byte_limit = XFRM_INF;
-	d.info.lft.soft_packet_limit = d.info.lft.hard_packet_limit = XFRM_INF;
-	d.window = 64;
+	esp_test_sa_common_init(&d.c, IPPROTO_AH);
 	if (!copy)
 		return NULL;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *tok[8], *s2 = NULL, *t;
-		int n = 0;
+		char *tok[8];
+		int n = esp_test_tokens(line, tok, 8);
 
-		for (t = strtok_r(line, " \t\r", &s2); t && n < 8; t = strtok_r(NULL, " \t\r", &s2))
-			tok[n++] = t;
-		if (n == 0 || tok[0][0] == '#')
-			continue;
-		if (ah_line(&d, tok, n)) {
+		if (n && ah_line(&d, tok, n)) {
 			snprintf(err, errlen, "bad AH SA line starting \"%s\"", tok[0]);
 			goto out;
 		}
 	}
-	d.info.replay_window = (uint8_t)(d.window > 255 ? 255 : d.window);
-	sa = sa_alloc();
+	sa = esp_test_sa_alloc(&d.c);
 	if (!sa)
 		goto out;
-	sa_set_usersa_info(sa, &d.info);
 	rc = ah_set_alg(sa, &d, &why);
 	if (rc) {
 		snprintf(err, errlen, "algorithm rejected: %s (%d)", why, rc);
 		goto fail;
 	}
-	rc = sa_replay_setup(sa, d.window, NULL, NULL);
-	if (rc) {
-		snprintf(err, errlen, "replay setup: %d", rc);
+	if (esp_test_sa_seq(sa, &d.c, err, errlen))
 		goto fail;
-	}
-	sa->oseq = d.oseq;
-	if (sa->replay)
-		sa->replay->top = d.iseq;
 	/* The netlink path: the bind runs the packet path's per-SA hook. */
 	sa_set_xform_init(ah_xform_hook);
 	rc = sa_crypto_bind(sa, err, errlen);
@@ -327,10 +253,10 @@ out:
 	return rc;
 }
 
-static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
+static void flush(struct harness *h)
 {
-	static uint8_t buf[MAX_PKT + 1024];
-	uint16_t good, i;
+	struct rte_mbuf **mb = h->mb;
+	uint16_t good, n = h->n;
 
 	if (h->b.n == 1 && h->b.sa[0]->id.proto == IPPROTO_AH)	/* AH alone: the AH API itself */
 		good = h->dir_in ? ah_inbound(h->bl.ah, h->b.sa[0], mb, n) :
@@ -338,19 +264,8 @@ static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
 	else
 		good = h->dir_in ? bundle_inbound(&h->bl, &h->b, mb, n) :
 				   bundle_outbound(&h->bl, &h->b, mb, n);
-	for (i = 0; i < n; i++) {
-		if (i < good) {
-			struct pcap_pkthdr ph = { 0 };
-			int len = esp_test_flat(mb[i], buf, sizeof(buf));
-
-			if (len >= 0) {
-				ph.caplen = ph.len = (bpf_u_int32)len;
-				pcap_dump((u_char *)h->out, &ph, buf);
-				h->written++;
-			}
-		}
-		rte_pktmbuf_free(mb[i]);
-	}
+	esp_test_pcap_dump(&h->out, mb, n, good);
+	h->n = 0;
 }
 
 /*
@@ -405,47 +320,21 @@ static struct rte_mbuf *split_mbuf(struct harness *h, const uint8_t *d, uint32_t
 	return m;
 }
 
-static int run_pcap(struct harness *h, const char *in)
+static int one_packet(void *arg, const uint8_t *data, uint32_t len)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct rte_mbuf *mb[MAX_BURST];
-	struct pcap_pkthdr *ph;
-	const u_char *data;
-	uint16_t n = 0;
-	pcap_t *p;
-	int dlt, rc;
+	struct harness *h = arg;
+	struct rte_mbuf *m;
 
-	p = pcap_open_offline(in, errbuf);
-	if (!p) {
-		fprintf(stderr, "ah_pcap_harness: %s\n", errbuf);
+	m = h->tight == 2 ? split_mbuf(h, data, len) :
+			    esp_test_mbuf(h->pool, data, len, h->segs, h->tight);
+	if (!m) {
+		fprintf(stderr, "ah_pcap_harness: cannot build a packet of %u bytes\n", len);
 		return -1;
 	}
-	dlt = pcap_datalink(p);
-	while ((rc = pcap_next_ex(p, &ph, &data)) == 1) {
-		uint32_t off = dlt == DLT_EN10MB ? 14 : 0;
-		struct rte_mbuf *m;
-
-		if (ph->caplen <= off)
-			continue;
-		m = h->tight == 2 ? split_mbuf(h, data + off, ph->caplen - off) :
-				    esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs,
-						  h->tight);
-		if (!m) {
-			fprintf(stderr, "ah_pcap_harness: cannot build a packet of %u bytes\n",
-				ph->caplen - off);
-			pcap_close(p);
-			return -1;
-		}
-		mb[n++] = m;
-		if (n == MAX_BURST) {
-			flush(h, mb, n);
-			n = 0;
-		}
-	}
-	if (n)
-		flush(h, mb, n);
-	pcap_close(p);
-	return rc == -2 ? 0 : -1;
+	h->mb[h->n++] = m;
+	if (h->n == MAX_BURST)
+		flush(h);
+	return 0;
 }
 
 static void print_stats(struct harness *h)
@@ -455,7 +344,7 @@ static void print_stats(struct harness *h)
 
 	fprintf(stderr, "in_packets=%lu in_bytes=%lu out_packets=%lu out_bytes=%lu written=%lu\n",
 		(unsigned long)a->in_packets, (unsigned long)a->in_bytes,
-		(unsigned long)a->out_packets, (unsigned long)a->out_bytes, h->written);
+		(unsigned long)a->out_packets, (unsigned long)a->out_bytes, h->out.written);
 	for (int r = 0; r < AH_DROP_MAX; r++)
 		if (a->drop[r])
 			fprintf(stderr, "drop.%s=%lu\n", ah_drop_name((enum ah_drop)r),
@@ -481,58 +370,35 @@ static void print_stats(struct harness *h)
 				h->b.sa[i]->stats.replay);
 }
 
-static int run_job(struct harness *h, const char *sa_files, const char *in, const char *out)
+static int run_job(void *arg, const char *sa_files, int dir_in, unsigned int segs, int tight,
+		   const char *in, const char *out)
 {
+	struct harness *h = arg;
 	char err[256] = "";
-	pcap_t *dead;
 	int rc;
 
+	h->dir_in = dir_in;
+	h->segs = segs;
+	h->tight = tight;
 	memset(ah_lcore_stats(h->bl.ah), 0, sizeof(struct ah_stats));
 	memset(esp_lcore_stats(h->bl.esp), 0, sizeof(struct esp_stats));
 	memset(&h->bl.stats, 0, sizeof(h->bl.stats));
-	h->written = 0;
+	h->out.written = 0;
 	if (bundle_from_files(&h->b, sa_files, err, sizeof(err))) {
 		fprintf(stderr, "ah_pcap_harness: SA: %s\n", err);
 		return -1;
 	}
-	dead = pcap_open_dead(DLT_RAW, MAX_PKT);
-	h->out = pcap_dump_open(dead, out);
-	if (!h->out) {
-		fprintf(stderr, "ah_pcap_harness: %s\n", pcap_geterr(dead));
-		rc = -1;
-	} else {
-		rc = run_pcap(h, in);
-		pcap_dump_close(h->out);
+	rc = esp_test_pcap_open_out(&h->out, out);
+	if (!rc) {
+		rc = esp_test_pcap_each("ah_pcap_harness", in, one_packet, h);
+		if (h->n)
+			flush(h);
+		esp_test_pcap_close_out(&h->out);
 	}
-	pcap_close(dead);
 	print_stats(h);
 	for (unsigned int i = 0; i < h->b.n; i++)
 		sa_put(h->b.sa[i]);
 	memset(&h->b, 0, sizeof(h->b));
-	return rc;
-}
-
-static int run_jobs(struct harness *h, const char *file)
-{
-	char line[4096], sa[2048], dir[8], in[1024], out[1024];
-	unsigned int segs, job = 0;
-	int tight, rc = 0;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%2047s %7s %u %d %1023s %1023s", sa, dir, &segs, &tight, in,
-			   out) != 6)
-			continue;
-		h->dir_in = !strcmp(dir, "in");
-		h->segs = segs;
-		h->tight = tight;
-		fprintf(stderr, "job %u\n", job++);
-		if (run_job(h, sa, in, out))
-			rc = -1;
-	}
-	fclose(f);
 	return rc;
 }
 
@@ -554,7 +420,7 @@ int main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct harness h = { .segs = 1 };
+	struct harness h = { .segs = 1, .out.prog = "ah_pcap_harness" };
 	const char *sa_files = NULL, *dir = NULL, *jobs = NULL;
 	int c, rc;
 
@@ -588,7 +454,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ah_pcap_harness: cannot set up the pool or lcores\n");
 		return 1;
 	}
-	rc = jobs ? run_jobs(&h, jobs) : run_job(&h, sa_files, argv[optind], argv[optind + 1]);
+	if (jobs)
+		rc = esp_test_pcap_jobs(jobs, run_job, &h);
+	else
+		rc = run_job(&h, sa_files, h.dir_in, h.segs, h.tight, argv[optind],
+			     argv[optind + 1]);
 	ah_lcore_free(h.bl.ah);
 	esp_lcore_free(h.bl.esp);
 	rte_mempool_free(h.pool);

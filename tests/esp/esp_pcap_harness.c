@@ -32,9 +32,9 @@
 #include "cryptoapi/crypto.h"
 #include "esp/esp.h"
 #include "sa/sa_crypto.h"
+#include "tests/esp/esp_test_pcap.h"
 #include "tests/esp/esp_test_util.h"
 
-#define MAX_PKT	65536
 #define MAX_BURST 32
 
 struct harness {
@@ -44,81 +44,59 @@ struct harness {
 	int dir_in;
 	unsigned int segs, burst;
 	int tight;
-	pcap_dumper_t *out;
+	struct esp_test_pcap_out out;
+	struct rte_mbuf *mb[MAX_BURST];
+	uint16_t n;
 	unsigned long natt_class[4];
-	unsigned long written;
 };
 
-static void flush(struct harness *h, struct rte_mbuf **mb, uint16_t n)
+static void flush(struct harness *h)
 {
-	static uint8_t buf[MAX_PKT + 1024];
-	uint16_t good, i;
+	uint16_t good;
 
-	good = h->dir_in ? esp_inbound(h->lc, h->sa, mb, n) : esp_outbound(h->lc, h->sa, mb, n);
-	for (i = 0; i < n; i++) {
-		if (i < good) {
-			struct pcap_pkthdr ph = { 0 };
-			int len = esp_test_flat(mb[i], buf, sizeof(buf));
-
-			if (len >= 0) {
-				ph.caplen = ph.len = (bpf_u_int32)len;
-				pcap_dump((u_char *)h->out, &ph, buf);
-				h->written++;
-			}
-		}
-		rte_pktmbuf_free(mb[i]);
-	}
+	good = h->dir_in ? esp_inbound(h->lc, h->sa, h->mb, h->n) :
+			   esp_outbound(h->lc, h->sa, h->mb, h->n);
+	esp_test_pcap_dump(&h->out, h->mb, h->n, good);
+	h->n = 0;
 }
 
-static int run_pcap(struct harness *h, const char *in)
+static int one_packet(void *arg, const uint8_t *data, uint32_t len)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct rte_mbuf *mb[MAX_BURST];
-	struct pcap_pkthdr *ph;
-	const u_char *data;
-	uint16_t n = 0;
-	pcap_t *p;
-	int dlt, rc;
+	struct harness *h = arg;
+	struct rte_mbuf *m = esp_test_mbuf(h->pool, data, len, h->segs, h->tight);
 
-	p = pcap_open_offline(in, errbuf);
-	if (!p) {
-		fprintf(stderr, "esp_pcap_harness: %s\n", errbuf);
+	if (!m) {
+		fprintf(stderr, "esp_pcap_harness: cannot build a packet of %u bytes\n", len);
 		return -1;
 	}
-	dlt = pcap_datalink(p);
-	while ((rc = pcap_next_ex(p, &ph, &data)) == 1) {
-		uint32_t off = dlt == DLT_EN10MB ? 14 : 0;
-		struct rte_mbuf *m;
+	if (h->dir_in && h->sa->has_encap) {
+		uint32_t spi;
+		enum esp_natt_class c = esp_natt_classify(m, &spi);
 
-		if (ph->caplen <= off)
-			continue;
-		m = esp_test_mbuf(h->pool, data + off, ph->caplen - off, h->segs, h->tight);
-		if (!m) {
-			fprintf(stderr, "esp_pcap_harness: cannot build a packet of %u bytes\n",
-				ph->caplen - off);
-			pcap_close(p);
-			return -1;
-		}
-		if (h->dir_in && h->sa->has_encap) {
-			uint32_t spi;
-			enum esp_natt_class c = esp_natt_classify(m, &spi);
-
-			h->natt_class[c]++;
-			if (c == ESP_NATT_KEEPALIVE || c == ESP_NATT_IKE) {
-				rte_pktmbuf_free(m);	/* absorbed / exception path */
-				continue;
-			}
-		}
-		mb[n++] = m;
-		if (n == h->burst) {
-			flush(h, mb, n);
-			n = 0;
+		h->natt_class[c]++;
+		if (c == ESP_NATT_KEEPALIVE || c == ESP_NATT_IKE) {
+			rte_pktmbuf_free(m);	/* absorbed / exception path */
+			return 0;
 		}
 	}
-	if (n)
-		flush(h, mb, n);
-	pcap_close(p);
-	return rc == -2 ? 0 : -1;
+	h->mb[h->n++] = m;
+	if (h->n == h->burst)
+		flush(h);
+	return 0;
+}
+
+/* The pcap at in through the SA into the output pcap, which is closed. */
+static int run_pcap(struct harness *h, const char *in, const char *out)
+{
+	int rc;
+
+	if (esp_test_pcap_open_out(&h->out, out))
+		return -1;
+	rc = esp_test_pcap_each("esp_pcap_harness", in, one_packet, h);
+	if (h->n)
+		flush(h);
+	esp_test_pcap_close_out(&h->out);
+	return rc;
 }
 
 /* Informational: esp_outbound packets per second on this core. */
@@ -165,7 +143,7 @@ static void print_stats(struct harness *h)
 
 	fprintf(stderr, "in_packets=%lu in_bytes=%lu out_packets=%lu out_bytes=%lu written=%lu\n",
 		(unsigned long)s->in_packets, (unsigned long)s->in_bytes,
-		(unsigned long)s->out_packets, (unsigned long)s->out_bytes, h->written);
+		(unsigned long)s->out_packets, (unsigned long)s->out_bytes, h->out.written);
 	for (int r = 0; r < ESP_DROP_MAX; r++)
 		if (s->drop[r])
 			fprintf(stderr, "drop.%s=%lu\n", esp_drop_name((enum esp_drop)r),
@@ -178,63 +156,33 @@ static void print_stats(struct harness *h)
 }
 
 /* One case: build the SA, run the pcap, print the counters, drop the SA. */
-static int run_job(struct harness *h, const char *sa_file, const char *in, const char *out)
+static int run_job(void *arg, const char *sa_file, int dir_in, unsigned int segs, int tight,
+		   const char *in, const char *out)
 {
+	struct harness *h = arg;
 	char err[256] = "", *text = esp_test_read_file(sa_file);
-	pcap_t *dead;
 	int rc;
 
 	if (!text) {
 		fprintf(stderr, "esp_pcap_harness: cannot read %s\n", sa_file);
 		return -1;
 	}
+	h->dir_in = dir_in;
+	h->segs = segs;
+	h->tight = tight;
 	memset(esp_lcore_stats(h->lc), 0, sizeof(struct esp_stats));
 	memset(h->natt_class, 0, sizeof(h->natt_class));
-	h->written = 0;
+	h->out.written = 0;
 	h->sa = esp_test_sa_build(text, err, sizeof(err));
 	free(text);
 	if (!h->sa) {
 		fprintf(stderr, "esp_pcap_harness: SA: %s\n", err);
 		return -1;
 	}
-	dead = pcap_open_dead(DLT_RAW, MAX_PKT);
-	h->out = pcap_dump_open(dead, out);
-	if (!h->out) {
-		fprintf(stderr, "esp_pcap_harness: %s\n", pcap_geterr(dead));
-		pcap_close(dead);
-		sa_put(h->sa);
-		return -1;
-	}
-	rc = run_pcap(h, in);
-	pcap_dump_close(h->out);
-	pcap_close(dead);
+	rc = run_pcap(h, in, out);
 	print_stats(h);
 	sa_put(h->sa);
 	h->sa = NULL;
-	return rc;
-}
-
-static int run_jobs(struct harness *h, const char *file)
-{
-	char line[4096], sa[1024], dir[8], in[1024], out[1024];
-	unsigned int segs, job = 0;
-	int tight, rc = 0;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%1023s %7s %u %d %1023s %1023s", sa, dir, &segs, &tight, in,
-			   out) != 6)
-			continue;
-		h->dir_in = !strcmp(dir, "in");
-		h->segs = segs;
-		h->tight = tight;
-		fprintf(stderr, "job %u\n", job++);
-		if (run_job(h, sa, in, out))
-			rc = -1;
-	}
-	fclose(f);
 	return rc;
 }
 
@@ -257,11 +205,10 @@ int main(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct harness h = { .segs = 1, .burst = MAX_BURST };
+	struct harness h = { .segs = 1, .burst = MAX_BURST, .out.prog = "esp_pcap_harness" };
 	const char *sa_file = NULL, *dir = NULL, *jobs = NULL;
 	double bench_s = 0;
 	char err[256] = "", *text;
-	pcap_t *dead;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -297,7 +244,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (jobs) {
-		rc = run_jobs(&h, jobs);
+		rc = esp_test_pcap_jobs(jobs, run_job, &h);
+		goto out;
+	}
+	if (bench_s <= 0) {
+		rc = run_job(&h, sa_file, h.dir_in, h.segs, h.tight, argv[optind],
+			     argv[optind + 1]);
 		goto out;
 	}
 	text = esp_test_read_file(sa_file);
@@ -311,19 +263,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "esp_pcap_harness: SA: %s\n", err);
 		return 1;
 	}
-	if (bench_s > 0) {
-		rc = bench(&h, argv[optind], bench_s);
-	} else {
-		dead = pcap_open_dead(DLT_RAW, MAX_PKT);
-		h.out = pcap_dump_open(dead, argv[optind + 1]);
-		if (!h.out) {
-			fprintf(stderr, "esp_pcap_harness: %s\n", pcap_geterr(dead));
-			return 1;
-		}
-		rc = run_pcap(&h, argv[optind]);
-		pcap_dump_close(h.out);
-		pcap_close(dead);
-	}
+	rc = bench(&h, argv[optind], bench_s);
 	print_stats(&h);
 	sa_put(h.sa);
 out:

@@ -30,6 +30,24 @@ int esp_test_eal_init(const char *prog)
 	return crypto_init() ? -1 : 0;
 }
 
+int esp_test_fx_init(struct esp_test_fx *f, const char *prog, const char *pool_name,
+		     unsigned int nbufs)
+{
+	if (esp_test_eal_init(prog))
+		return -1;
+	f->pool = rte_pktmbuf_pool_create(pool_name, nbufs, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					  SOCKET_ID_ANY);
+	f->lc = f->pool ? esp_lcore_create(f->pool, SOCKET_ID_ANY) : NULL;
+	return f->lc ? 0 : -1;
+}
+
+void esp_test_fx_fini(struct esp_test_fx *f)
+{
+	esp_lcore_free(f->lc);
+	rte_mempool_free(f->pool);
+	crypto_exit();
+}
+
 char *esp_test_read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -50,7 +68,7 @@ char *esp_test_read_file(const char *path)
 	return buf;
 }
 
-static int hex_key(const char *s, uint8_t *out, size_t cap)
+int esp_test_hex_key(const char *s, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -69,7 +87,7 @@ static int hex_key(const char *s, uint8_t *out, size_t cap)
 	return (int)n;
 }
 
-static int parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
+int esp_test_parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
 {
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, s, &a->a4) == 1) {
@@ -83,119 +101,187 @@ static int parse_addr(const char *s, xfrm_address_t *a, uint16_t *family)
 	return -1;
 }
 
+#define BLANKS " \t\r\n"
+
+int esp_test_tokens(char *line, char **tok, int max)
+{
+	char *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(line, BLANKS, &save); t && n < max; t = strtok_r(NULL, BLANKS, &save))
+		tok[n++] = t;
+	return n == 0 || tok[0][0] == '#' ? 0 : n;
+}
+
+void esp_test_sa_common_init(struct esp_test_sa_common *c, uint8_t proto)
+{
+	memset(c, 0, sizeof(*c));
+	c->info.id.proto = proto;
+	c->info.mode = XFRM_MODE_TUNNEL;
+	c->info.lft.soft_byte_limit = c->info.lft.hard_byte_limit = XFRM_INF;
+	c->info.lft.soft_packet_limit = c->info.lft.hard_packet_limit = XFRM_INF;
+	c->window = 64;
+}
+
+static int lifetime_line(struct xfrm_lifetime_cfg *lft, const char *what, const char *val)
+{
+	uint64_t v = strtoull(val, NULL, 0);
+
+	if (!strcmp(what, "soft_bytes"))
+		lft->soft_byte_limit = v;
+	else if (!strcmp(what, "hard_bytes"))
+		lft->hard_byte_limit = v;
+	else if (!strcmp(what, "soft_packets"))
+		lft->soft_packet_limit = v;
+	else if (!strcmp(what, "hard_packets"))
+		lft->hard_packet_limit = v;
+	else
+		return -1;
+	return 0;
+}
+
+int esp_test_sa_common_line(struct esp_test_sa_common *c, char **tok, int n)
+{
+	struct xfrm_usersa_info *info = &c->info;
+	uint16_t fam;
+
+	if (!strcmp(tok[0], "lifetime"))
+		return n < 3 ? -1 : lifetime_line(&info->lft, tok[1], tok[2]);
+	if (strcmp(tok[0], "spi") && strcmp(tok[0], "src") && strcmp(tok[0], "dst") &&
+	    strcmp(tok[0], "mode") && strcmp(tok[0], "esn") && strcmp(tok[0], "replay") &&
+	    strcmp(tok[0], "oseq") && strcmp(tok[0], "iseq"))
+		return 1;
+	if (n < 2)
+		return -1;
+	if (!strcmp(tok[0], "spi")) {
+		info->id.spi = htonl((uint32_t)strtoul(tok[1], NULL, 0));
+	} else if (!strcmp(tok[0], "src")) {
+		if (esp_test_parse_addr(tok[1], &info->saddr, &fam))
+			return -1;
+		info->family = fam;
+	} else if (!strcmp(tok[0], "dst")) {
+		if (esp_test_parse_addr(tok[1], &info->id.daddr, &fam))
+			return -1;
+		info->family = fam;
+	} else if (!strcmp(tok[0], "mode")) {
+		info->mode = !strcmp(tok[1], "tunnel") ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
+	} else if (!strcmp(tok[0], "esn")) {
+		if (atoi(tok[1]))
+			info->flags |= XFRM_STATE_ESN;
+	} else if (!strcmp(tok[0], "replay")) {
+		c->window = (uint32_t)strtoul(tok[1], NULL, 0);
+	} else if (!strcmp(tok[0], "oseq")) {
+		c->oseq = strtoull(tok[1], NULL, 0);
+	} else {
+		c->iseq = strtoull(tok[1], NULL, 0);
+	}
+	return 0;
+}
+
+struct xfrm_sa *esp_test_sa_alloc(struct esp_test_sa_common *c)
+{
+	struct xfrm_sa *sa;
+
+	c->info.replay_window = (uint8_t)(c->window > 255 ? 255 : c->window);
+	sa = sa_alloc();
+	if (sa)
+		sa_set_usersa_info(sa, &c->info);
+	return sa;
+}
+
+int esp_test_sa_seq(struct xfrm_sa *sa, const struct esp_test_sa_common *c, char *err,
+		    size_t errlen)
+{
+	int rc = sa_replay_setup(sa, c->window, NULL, NULL);
+
+	if (rc) {
+		snprintf(err, errlen, "replay setup: %d", rc);
+		return rc;
+	}
+	sa->oseq = c->oseq;
+	if (sa->replay)
+		sa->replay->top = c->iseq;
+	return 0;
+}
+
 struct sa_desc {
-	struct xfrm_usersa_info info;
+	struct esp_test_sa_common c;
 	char aead[64], enc[64], auth[64];
 	uint8_t aead_key[64], enc_key[64], auth_key[128];
 	int aead_klen, enc_klen, auth_klen;
 	unsigned int aead_icv, auth_trunc;
-	uint32_t window, extra, tfcpad;
-	uint64_t oseq, iseq;
+	uint32_t extra, tfcpad;
 	int encap;
 	uint16_t sport, dport;
 	xfrm_address_t oa;
 };
 
+static int parse_flags(struct sa_desc *d, char **tok, int n)
+{
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(tok[i], "noecn"))
+			d->c.info.flags |= XFRM_STATE_NOECN;
+		else if (!strcmp(tok[i], "decap_dscp"))
+			d->c.info.flags |= XFRM_STATE_DECAP_DSCP;
+		else if (!strcmp(tok[i], "nopmtudisc"))
+			d->c.info.flags |= XFRM_STATE_NOPMTUDISC;
+		else if (!strcmp(tok[i], "dont_encap_dscp"))
+			d->extra |= XFRM_SA_XFLAG_DONT_ENCAP_DSCP;
+		else if (!strcmp(tok[i], "oseq_may_wrap"))
+			d->extra |= XFRM_SA_XFLAG_OSEQ_MAY_WRAP;
+		else
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_line(struct sa_desc *d, char *line, char *err, size_t errlen)
 {
 	char *tok[8];
-	int n = 0;
-	char *save = NULL, *t;
+	int n = esp_test_tokens(line, tok, 8), rc;
 	uint16_t fam;
 
-	for (t = strtok_r(line, " \t\r\n", &save); t && n < 8; t = strtok_r(NULL, " \t\r\n", &save))
-		tok[n++] = t;
-	if (n == 0 || tok[0][0] == '#')
+	if (n == 0)
 		return 0;
+	rc = esp_test_sa_common_line(&d->c, tok, n);
+	if (rc <= 0) {
+		if (rc)
+			goto bad;
+		return 0;
+	}
 #define NEED(k) do { if (n < (k)) goto bad; } while (0)
-	if (!strcmp(tok[0], "spi")) {
-		NEED(2);
-		d->info.id.spi = htonl((uint32_t)strtoul(tok[1], NULL, 0));
-	} else if (!strcmp(tok[0], "src")) {
-		NEED(2);
-		if (parse_addr(tok[1], &d->info.saddr, &fam))
-			goto bad;
-		d->info.family = fam;
-	} else if (!strcmp(tok[0], "dst")) {
-		NEED(2);
-		if (parse_addr(tok[1], &d->info.id.daddr, &fam))
-			goto bad;
-		d->info.family = fam;
-	} else if (!strcmp(tok[0], "mode")) {
-		NEED(2);
-		d->info.mode = !strcmp(tok[1], "tunnel") ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
-	} else if (!strcmp(tok[0], "aead")) {
+	if (!strcmp(tok[0], "aead")) {
 		NEED(4);
 		snprintf(d->aead, sizeof(d->aead), "%s", tok[1]);
-		d->aead_klen = hex_key(tok[2], d->aead_key, sizeof(d->aead_key));
+		d->aead_klen = esp_test_hex_key(tok[2], d->aead_key, sizeof(d->aead_key));
 		d->aead_icv = (unsigned int)strtoul(tok[3], NULL, 0);
 		if (d->aead_klen < 0)
 			goto bad;
 	} else if (!strcmp(tok[0], "enc")) {
 		NEED(3);
 		snprintf(d->enc, sizeof(d->enc), "%s", tok[1]);
-		d->enc_klen = hex_key(tok[2], d->enc_key, sizeof(d->enc_key));
+		d->enc_klen = esp_test_hex_key(tok[2], d->enc_key, sizeof(d->enc_key));
 		if (d->enc_klen < 0)
 			goto bad;
 	} else if (!strcmp(tok[0], "auth")) {
 		NEED(4);
 		snprintf(d->auth, sizeof(d->auth), "%s", tok[1]);
-		d->auth_klen = hex_key(tok[2], d->auth_key, sizeof(d->auth_key));
+		d->auth_klen = esp_test_hex_key(tok[2], d->auth_key, sizeof(d->auth_key));
 		d->auth_trunc = (unsigned int)strtoul(tok[3], NULL, 0);
 		if (d->auth_klen < 0)
 			goto bad;
-	} else if (!strcmp(tok[0], "esn")) {
-		NEED(2);
-		if (atoi(tok[1]))
-			d->info.flags |= XFRM_STATE_ESN;
-	} else if (!strcmp(tok[0], "replay")) {
-		NEED(2);
-		d->window = (uint32_t)strtoul(tok[1], NULL, 0);
-	} else if (!strcmp(tok[0], "oseq")) {
-		NEED(2);
-		d->oseq = strtoull(tok[1], NULL, 0);
-	} else if (!strcmp(tok[0], "iseq")) {
-		NEED(2);
-		d->iseq = strtoull(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "encap")) {
 		NEED(3);
 		d->encap = 1;
 		d->sport = (uint16_t)atoi(tok[1]);
 		d->dport = (uint16_t)atoi(tok[2]);
-		if (n > 3 && parse_addr(tok[3], &d->oa, &fam))
+		if (n > 3 && esp_test_parse_addr(tok[3], &d->oa, &fam))
 			goto bad;
 	} else if (!strcmp(tok[0], "tfcpad")) {
 		NEED(2);
 		d->tfcpad = (uint32_t)strtoul(tok[1], NULL, 0);
 	} else if (!strcmp(tok[0], "flags")) {
-		for (int i = 1; i < n; i++) {
-			if (!strcmp(tok[i], "noecn"))
-				d->info.flags |= XFRM_STATE_NOECN;
-			else if (!strcmp(tok[i], "decap_dscp"))
-				d->info.flags |= XFRM_STATE_DECAP_DSCP;
-			else if (!strcmp(tok[i], "nopmtudisc"))
-				d->info.flags |= XFRM_STATE_NOPMTUDISC;
-			else if (!strcmp(tok[i], "dont_encap_dscp"))
-				d->extra |= XFRM_SA_XFLAG_DONT_ENCAP_DSCP;
-			else if (!strcmp(tok[i], "oseq_may_wrap"))
-				d->extra |= XFRM_SA_XFLAG_OSEQ_MAY_WRAP;
-			else
-				goto bad;
-		}
-	} else if (!strcmp(tok[0], "lifetime")) {
-		uint64_t v;
-
-		NEED(3);
-		v = strtoull(tok[2], NULL, 0);
-		if (!strcmp(tok[1], "soft_bytes"))
-			d->info.lft.soft_byte_limit = v;
-		else if (!strcmp(tok[1], "hard_bytes"))
-			d->info.lft.hard_byte_limit = v;
-		else if (!strcmp(tok[1], "soft_packets"))
-			d->info.lft.soft_packet_limit = v;
-		else if (!strcmp(tok[1], "hard_packets"))
-			d->info.lft.hard_packet_limit = v;
-		else
+		if (parse_flags(d, tok, n))
 			goto bad;
 	} else {
 		goto bad;
@@ -256,21 +342,15 @@ struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen)
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.info.id.proto = IPPROTO_ESP;
-	d.info.mode = XFRM_MODE_TUNNEL;
-	d.info.lft.soft_byte_limit = d.info.lft.hard_byte_limit = XFRM_INF;
-	d.info.lft.soft_packet_limit = d.info.lft.hard_packet_limit = XFRM_INF;
-	d.window = 64;
+	esp_test_sa_common_init(&d.c, IPPROTO_ESP);
 	if (!copy)
 		return NULL;
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (parse_line(&d, line, err, errlen))
 			goto out;
-	d.info.replay_window = (uint8_t)(d.window > 255 ? 255 : d.window);
-	sa = sa_alloc();
+	sa = esp_test_sa_alloc(&d.c);
 	if (!sa)
 		goto out;
-	sa_set_usersa_info(sa, &d.info);
 	sa->extra_flags = d.extra;
 	sa->tfcpad = d.tfcpad;
 	if (d.encap) {
@@ -282,14 +362,8 @@ struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen)
 	}
 	if (set_algs(sa, &d, err, errlen))
 		goto fail;
-	rc = sa_replay_setup(sa, d.window, NULL, NULL);
-	if (rc) {
-		snprintf(err, errlen, "replay setup: %d", rc);
+	if (esp_test_sa_seq(sa, &d.c, err, errlen))
 		goto fail;
-	}
-	sa->oseq = d.oseq;
-	if (sa->replay)
-		sa->replay->top = d.iseq;
 	rc = sa_crypto_bind(sa, err, errlen);
 	if (rc)
 		goto fail;

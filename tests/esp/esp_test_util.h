@@ -38,6 +38,51 @@ int esp_test_eal_init(const char *prog);
  */
 struct xfrm_sa *esp_test_sa_build(const char *text, char *err, size_t errlen);
 
+/* A CMocka fixture: EAL, crypto, a pool of nbufs mbufs and one ESP lcore. */
+struct esp_lcore;
+
+struct esp_test_fx {
+	struct rte_mempool *pool;
+	struct esp_lcore *lc;
+};
+
+/* esp_test_eal_init(prog), then the pool and lcore; 0 or -1. */
+int esp_test_fx_init(struct esp_test_fx *f, const char *prog, const char *pool_name,
+		     unsigned int nbufs);
+/* Frees the lcore and pool, then crypto_exit(). */
+void esp_test_fx_fini(struct esp_test_fx *f);
+
+/* Hex key ("0x" optional) into out; its length in bytes, or -1. */
+int esp_test_hex_key(const char *s, uint8_t *out, size_t cap);
+
+/* IPv4 or IPv6 address text; 0 with the family, or -1. */
+int esp_test_parse_addr(const char *s, xfrm_address_t *a, uint16_t *family);
+
+/* A line split at blanks into at most max tokens; 0 for blanks and '#'. */
+int esp_test_tokens(char *line, char **tok, int max);
+
+/*
+ * The description lines ESP and AH SAs share: spi, src, dst, mode, esn,
+ * replay, oseq, iseq, lifetime. Defaults: tunnel mode, window 64, no limits.
+ */
+struct esp_test_sa_common {
+	struct xfrm_usersa_info info;
+	uint32_t window;
+	uint64_t oseq, iseq;
+};
+
+void esp_test_sa_common_init(struct esp_test_sa_common *c, uint8_t proto);
+
+/* 0: taken; 1: not a shared key; -1: bad or missing value. */
+int esp_test_sa_common_line(struct esp_test_sa_common *c, char **tok, int n);
+
+/* sa_alloc() with the parsed usersa info (replay_window capped at 255). */
+struct xfrm_sa *esp_test_sa_alloc(struct esp_test_sa_common *c);
+
+/* Replay window, oseq and highest iseq onto sa; 0, or an error with err. */
+int esp_test_sa_seq(struct xfrm_sa *sa, const struct esp_test_sa_common *c, char *err,
+		    size_t errlen);
+
 /* Read a whole file into a NUL-terminated buffer (free() it). */
 char *esp_test_read_file(const char *path);
 

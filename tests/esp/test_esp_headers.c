@@ -33,25 +33,15 @@
 #include "sa/sa_crypto.h"
 #include "tests/esp/esp_test_util.h"
 
-struct fx {
-	struct rte_mempool *pool;
-	struct esp_lcore *lc;
-};
-
 #define KEY "aead rfc4106(gcm(aes)) 0x000102030405060708090a0b0c0d0e0f10111213 128\n"
 #define TUN4 "spi 0x2000\nsrc 192.0.2.1\ndst 192.0.2.2\nmode tunnel\n" KEY
 #define TUN6 "spi 0x2000\nsrc 2001:db8::1\ndst 2001:db8::2\nmode tunnel\n" KEY
 
 static int setup(void **state)
 {
-	static struct fx f;
+	static struct esp_test_fx f;
 
-	if (esp_test_eal_init("test_esp_headers"))
-		return -1;
-	f.pool = rte_pktmbuf_pool_create("esp_hdr_test", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					 SOCKET_ID_ANY);
-	f.lc = f.pool ? esp_lcore_create(f.pool, SOCKET_ID_ANY) : NULL;
-	if (!f.lc)
+	if (esp_test_fx_init(&f, "test_esp_headers", "esp_hdr_test", 2047))
 		return -1;
 	*state = &f;
 	return 0;
@@ -59,11 +49,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	esp_lcore_free(f->lc);
-	rte_mempool_free(f->pool);
-	crypto_exit();
+	esp_test_fx_fini(*state);
 	return 0;
 }
 
@@ -207,7 +193,7 @@ static void set_outer_tos(uint8_t *ip, uint8_t tos)
 }
 
 /* Encapsulate one inner packet; returns the ESP packet's length in out. */
-static int seal(struct fx *f, struct xfrm_sa *sa, const uint8_t *b, uint32_t len,
+static int seal(struct esp_test_fx *f, struct xfrm_sa *sa, const uint8_t *b, uint32_t len,
 		unsigned int segs, uint8_t *out)
 {
 	struct rte_mbuf *m = esp_test_mbuf(f->pool, b, len, segs, 0);
@@ -222,7 +208,7 @@ static int seal(struct fx *f, struct xfrm_sa *sa, const uint8_t *b, uint32_t len
 }
 
 /* Decapsulate; returns the length of the result, or -(reason + 1). */
-static int open1(struct fx *f, struct xfrm_sa *sa, const uint8_t *b, uint32_t len,
+static int open1(struct esp_test_fx *f, struct xfrm_sa *sa, const uint8_t *b, uint32_t len,
 		 unsigned int segs, uint64_t ol_flags, uint8_t *out)
 {
 	struct rte_mbuf *m = esp_test_mbuf(f->pool, b, len, segs, 0);
@@ -263,7 +249,7 @@ static const struct encap_row {
 
 static void test_encap_tos(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	uint8_t in[512], out[4096];
 	char extra[128];
 
@@ -303,7 +289,7 @@ static const struct df_row {
 
 static void test_encap_df_ttl_flow(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	uint8_t in[512], out[4096];
 	char extra[128];
 
@@ -366,8 +352,8 @@ static const uint8_t fig4[4][4] = {
 	[3] = { 3, 3, 3, 3 },		/* inner CE */
 };
 
-static void decap_case(struct fx *f, int outer, int iv, const char *flags, uint8_t inner_tos,
-		       uint8_t outer_tos, int want, const char *what)
+static void decap_case(struct esp_test_fx *f, int outer, int iv, const char *flags,
+		       uint8_t inner_tos, uint8_t outer_tos, int want, const char *what)
 {
 	uint8_t in[512], pkt[4096], out[4096];
 	struct inner p = { .ver = iv, .tos = inner_tos, .ttl = 33, .proto = IPPROTO_UDP,
@@ -408,7 +394,7 @@ static void decap_case(struct fx *f, int outer, int iv, const char *flags, uint8
 
 static void test_decap_ecn(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	char what[160];
 
 	for (int outer = 4; outer <= 6; outer += 2)
@@ -446,7 +432,7 @@ static const struct dscp_row {
 
 static void test_decap_dscp(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 
 	for (size_t r = 0; r < sizeof(dscp_rows) / sizeof(dscp_rows[0]); r++)
 		for (int outer = 4; outer <= 6; outer += 2)
@@ -465,7 +451,7 @@ static uint32_t udp_ck_off(const uint8_t *pkt)
 
 static void test_natt_udp_csum(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	uint8_t in[512], pkt[4096], b[4096], out[4096];
 	struct inner p = { .ver = 4, .ttl = 20, .proto = IPPROTO_UDP, .len = 301 };
 	uint32_t len = inner_build(&p, in);
@@ -564,7 +550,7 @@ static const struct trs_row {
  */
 static void test_natt_transport_csum(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	uint8_t in[2048], pkt[4096], out[4096];
 	char sa_out[512], sa_in[512];
 
@@ -623,7 +609,7 @@ static void test_natt_transport_csum(void **state)
 /* Every mbuf taken in the suite went back. */
 static void test_no_leak(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 
 	assert_int_equal(rte_mempool_in_use_count(f->pool), 0);
 }

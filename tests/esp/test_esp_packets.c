@@ -28,11 +28,6 @@
 #include "sa/sad.h"
 #include "tests/esp/esp_test_util.h"
 
-struct fx {
-	struct rte_mempool *pool;
-	struct esp_lcore *lc;
-};
-
 #define GCM_SA(extra)                                                            \
 	"spi 0x1000\nsrc 192.0.2.1\ndst 192.0.2.2\nmode tunnel\n"                  \
 	"aead rfc4106(gcm(aes)) 0x000102030405060708090a0b0c0d0e0f10111213 128\n" extra
@@ -43,14 +38,9 @@ struct fx {
 
 static int setup(void **state)
 {
-	static struct fx f;
+	static struct esp_test_fx f;
 
-	if (esp_test_eal_init("test_esp_packets"))
-		return -1;
-	f.pool = rte_pktmbuf_pool_create("esp_test", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					 SOCKET_ID_ANY);
-	f.lc = f.pool ? esp_lcore_create(f.pool, SOCKET_ID_ANY) : NULL;
-	if (!f.lc)
+	if (esp_test_fx_init(&f, "test_esp_packets", "esp_test", 8191))
 		return -1;
 	*state = &f;
 	return 0;
@@ -58,11 +48,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	esp_lcore_free(f->lc);
-	rte_mempool_free(f->pool);
-	crypto_exit();
+	esp_test_fx_fini(*state);
 	return 0;
 }
 
@@ -77,7 +63,7 @@ static struct xfrm_sa *sa_make(const char *text)
 }
 
 /* A plain IPv4/UDP packet of len bytes as an mbuf chain of segs segments. */
-static struct rte_mbuf *plain_pkt(struct fx *f, uint32_t len, unsigned int segs)
+static struct rte_mbuf *plain_pkt(struct esp_test_fx *f, uint32_t len, unsigned int segs)
 {
 	uint8_t b[2048];
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
@@ -96,7 +82,8 @@ static struct rte_mbuf *plain_pkt(struct fx *f, uint32_t len, unsigned int segs)
 }
 
 /* Encrypt one packet on out (sequence number seq) and return its bytes. */
-static int seal(struct fx *f, struct xfrm_sa *out, uint64_t seq, uint32_t len, uint8_t *buf)
+static int seal(struct esp_test_fx *f, struct xfrm_sa *out, uint64_t seq, uint32_t len,
+		uint8_t *buf)
 {
 	struct rte_mbuf *m = plain_pkt(f, len, 1);
 	int n;
@@ -109,7 +96,7 @@ static int seal(struct fx *f, struct xfrm_sa *out, uint64_t seq, uint32_t len, u
 }
 
 /* Run bytes through esp_inbound; returns the drop reason or ESP_DROP_MAX if good. */
-static int open1(struct fx *f, struct xfrm_sa *in, const uint8_t *b, uint32_t len,
+static int open1(struct esp_test_fx *f, struct xfrm_sa *in, const uint8_t *b, uint32_t len,
 		 unsigned int segs)
 {
 	struct rte_mbuf *m = esp_test_mbuf(f->pool, b, len, segs, segs > 2);
@@ -125,7 +112,7 @@ static int open1(struct fx *f, struct xfrm_sa *in, const uint8_t *b, uint32_t le
 
 static void test_rfc7634_packet(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	/* RFC 7634 Appendix A: SPI, sequence number, IV, ciphertext and ICV of
 	 * the example ESP packet; the outer IPv4 header is ours (not covered). */
 	static const char esp_hex[] =
@@ -174,7 +161,7 @@ static void test_rfc7634_packet(void **state)
 
 /* ---- negative matrix ---- */
 
-static void expect(struct fx *f, struct xfrm_sa *in, const uint8_t *b, uint32_t len,
+static void expect(struct esp_test_fx *f, struct xfrm_sa *in, const uint8_t *b, uint32_t len,
 		   int reason, const char *what)
 {
 	uint64_t before = reason < ESP_DROP_MAX ? esp_lcore_stats(f->lc)->drop[reason] : 0;
@@ -223,7 +210,7 @@ static uint32_t seal_custom(struct xfrm_sa *sa, uint32_t seq, const uint8_t *tex
 	return len;
 }
 
-static void negative_matrix(struct fx *f, const char *sa_text)
+static void negative_matrix(struct esp_test_fx *f, const char *sa_text)
 {
 	struct xfrm_sa *out = sa_make(sa_text), *in = sa_make(sa_text);
 	uint8_t good[4096], b[4096], text[256];
@@ -323,7 +310,7 @@ static void test_negative_cbc(void **state)
 /* A burst with bad packets in the middle: good ones first, in order. */
 static void test_burst_order(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	struct xfrm_sa *out = sa_make(GCM_SA("")), *in = sa_make(GCM_SA(""));
 	struct rte_mbuf *mb[70];
 	uint8_t b[4096];
@@ -355,7 +342,7 @@ static void test_burst_order(void **state)
 static void test_windows(void **state)
 {
 	static const uint32_t windows[] = { 32, 64, 1024, 65536 };
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	uint8_t b[4096];
 	char text[512];
 	int len;
@@ -397,7 +384,7 @@ static void test_windows(void **state)
 
 static void test_esn_rollover(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	const char *kinds[] = { GCM_SA("esn 1\nreplay 128\n"), CBC_SA("esn 1\nreplay 128\n") };
 
 	for (unsigned int k = 0; k < 2; k++) {
@@ -437,7 +424,7 @@ static void test_esn_rollover(void **state)
 
 static void test_seq_exhaustion(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 	struct xfrm_sa *out = sa_make(GCM_SA(""));
 	struct rte_mbuf *mb[3];
 
@@ -474,7 +461,7 @@ static void on_expire(void *arg, struct xfrm_sa *sa, bool hard)
 		c->soft++;
 }
 
-static void lifetime_case(struct fx *f, const char *lft, unsigned int npk, uint32_t len,
+static void lifetime_case(struct esp_test_fx *f, const char *lft, unsigned int npk, uint32_t len,
 			  unsigned int want_good, bool inbound)
 {
 	static const struct sa_event_ops ops = { .sa_expire = on_expire };
@@ -526,7 +513,7 @@ static void lifetime_case(struct fx *f, const char *lft, unsigned int npk, uint3
 
 static void test_lifetimes(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 
 	for (int inb = 0; inb < 2; inb++) {
 		/* A hard limit of N packets lets exactly N through. */
@@ -539,7 +526,7 @@ static void test_lifetimes(void **state)
 /* Every mbuf taken in the suite went back: nothing leaked, nothing freed twice. */
 static void test_no_leak(void **state)
 {
-	struct fx *f = *state;
+	struct esp_test_fx *f = *state;
 
 	assert_int_equal(rte_mempool_in_use_count(f->pool), 0);
 }
