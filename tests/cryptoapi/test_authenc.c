@@ -18,6 +18,7 @@
 
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/listing.h"
+#include "tests/lib/crypto_fixture.h"
 
 #define MAX_TEXT 1024
 #define MAX_ASSOC 64
@@ -552,19 +553,6 @@ static void test_names_selftested(void **state)
 	assert_int_equal(n, 38);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,5 +564,6 @@ int main(void)
 		cmocka_unit_test(test_bad_key_blobs),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_authenc", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cryptoapi_authenc", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

@@ -24,6 +24,7 @@
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/listing.h"
 #include "cryptoapi/testmgr.h"
+#include "tests/lib/crypto_fixture.h"
 
 #define MAX_FIELD 1024		/* largest hex field, in bytes */
 #define MAX_RUNS 24
@@ -548,13 +549,8 @@ static int check_instance(const struct crypto_alg *alg, void *arg)
 {
 	int *failed = arg;
 
-	if (!(alg->cra_flags & CRYPTO_ALG_INSTANCE))
-		return 0;
-	if (!(alg->cra_flags & CRYPTO_ALG_TESTED) || (alg->cra_flags & CRYPTO_ALG_DEAD)) {
-		print_error("%s (%s): self-test failed: %s\n", alg->cra_driver_name,
-			    alg->cra_name, alg->cra_selftest_msg);
-		(*failed)++;
-	}
+	if (alg->cra_flags & CRYPTO_ALG_INSTANCE)
+		*failed += crypto_test_alg_unpassed(alg);
 	return 0;
 }
 
@@ -724,19 +720,6 @@ static void test_gcm_generic_throughput(void **state)
 	crypto_free_aead(tfm);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -750,5 +733,6 @@ int main(void)
 		cmocka_unit_test(test_gcm_generic_throughput),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_cavp_aes", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cryptoapi_cavp_aes", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

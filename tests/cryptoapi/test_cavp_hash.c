@@ -19,6 +19,7 @@
 
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/testmgr.h"
+#include "tests/lib/crypto_fixture.h"
 
 #define DEFAULT_CAVP_DIR "/usr/lib/python3/dist-packages/cryptography_vectors"
 
@@ -391,19 +392,6 @@ static void test_incremental(void **state)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,5 +402,6 @@ int main(void)
 		cmocka_unit_test(test_cavp_files),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_cavp_hash", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cryptoapi_cavp_hash", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

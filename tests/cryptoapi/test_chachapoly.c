@@ -25,6 +25,7 @@
 
 #include "cryptoapi/crypto.h"
 #include "cryptoapi/testmgr.h"
+#include "tests/lib/crypto_fixture.h"
 
 #define MAX_FIELD 2048
 #define TAG_LEN 16
@@ -416,19 +417,6 @@ static void test_bad_input(void **state)
 	assert_int_equal(crypto_aead_encrypt(f->req), -EINVAL);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 /* state comes in as the struct impl to run and leaves as the fixture. */
 static int setup(void **state)
 {
@@ -476,6 +464,6 @@ int main(void)
 		IMPL_TEST(test_bad_input, generic),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_chachapoly", tests, group_setup,
-					   group_teardown);
+	return cmocka_run_group_tests_name("cryptoapi_chachapoly", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

@@ -24,6 +24,7 @@
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/listing.h"
 #include "cryptoapi/testmgr.h"
+#include "tests/lib/crypto_fixture.h"
 
 #define KAT_LEN 128
 
@@ -276,19 +277,6 @@ static void test_hwrng(void **state)
 	crypto_free_rng(rng);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,5 +290,6 @@ int main(void)
 		cmocka_unit_test(test_hwrng),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_rng", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cryptoapi_rng", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

@@ -14,29 +14,13 @@
 
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/listing.h"
-
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
+#include "tests/lib/crypto_fixture.h"
 
 static int check_one(const struct crypto_alg *alg, void *arg)
 {
 	int *failed = arg;
 
-	if (!(alg->cra_flags & CRYPTO_ALG_TESTED) || (alg->cra_flags & CRYPTO_ALG_DEAD)) {
-		print_error("%s (%s): self-test %s: %s\n", alg->cra_driver_name, alg->cra_name,
-			    alg->cra_selftest ? "failed" : "not passed", alg->cra_selftest_msg);
-		(*failed)++;
-	}
+	*failed += crypto_test_alg_unpassed(alg);
 	return 0;
 }
 
@@ -84,5 +68,6 @@ int main(void)
 		cmocka_unit_test(test_wanted_names),
 	};
 
-	return cmocka_run_group_tests_name("cryptoapi_selftests", tests, setup, teardown);
+	return cmocka_run_group_tests_name("cryptoapi_selftests", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "sa/sa_crypto.h"
+#include "tests/lib/crypto_fixture.h"
 
 /* One SA's algorithms: kind "aead"/"crypt"/"auth"/"trunc" with name, key bits, icv/trunc. */
 static const struct row {
@@ -226,19 +227,6 @@ static void test_bind(void **state)
 	print_message("bound %u, not in the crypto API yet %u\n", bound, missing);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return crypto_init();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	crypto_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,5 +236,6 @@ int main(void)
 		cmocka_unit_test(test_bind),
 	};
 
-	return cmocka_run_group_tests_name("sa_crypto", tests, setup, teardown);
+	return cmocka_run_group_tests_name("sa_crypto", tests, crypto_test_setup,
+					   crypto_test_teardown);
 }
