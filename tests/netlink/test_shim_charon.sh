@@ -17,6 +17,7 @@ CHARON=/usr/lib/ipsec/charon
 TMP=$(mktemp -d /tmp/xfrmgw-charon-test.XXXXXX)
 CHARON_PID=
 . "$(dirname "$0")/gw_lib.sh"
+. "$(dirname "$0")/charon_lib.sh"
 cleanup() {
 	[ -n "$CHARON_PID" ] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
 	gw_stop
@@ -29,64 +30,15 @@ pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
-cat > "$TMP/strongswan.conf" <<EOF
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
-  install_routes = no
-  install_virtual_ip = no
-  plugins {
-    vici { socket = unix://$TMP/charon.vici }
-  }
-  filelog {
-    log {
-      path = $TMP/charon.log
-      flush_line = yes
-      default = 1
-      knl = 2
-      cfg = 1
-    }
-  }
-}
-EOF
-cat > "$TMP/swanctl.conf" <<EOF
-connections {
-  trap {
-    local_addrs = 192.0.2.1
-    remote_addrs = 192.0.2.2
-    local {
-      auth = psk
-      id = a
-    }
-    remote {
-      auth = psk
-      id = b
-    }
-    children {
-      net {
-        local_ts = 10.1.0.0/16
-        remote_ts = 10.2.0.0/16
-        start_action = trap
-        esp_proposals = aes128gcm16
-      }
-    }
-  }
-}
-EOF
-
-STRONGSWAN_CONF=$TMP/strongswan.conf XFRMGW_SHIM_DEBUG=1 timeout 60 unshare -m -n \
-	bash -c "mount -t tmpfs none /run && ip link set lo up && exec '$EXEC' --ctl '$SOCK' $CHARON" \
-	> "$TMP/charon.out" 2>&1 &
-CHARON_PID=$!
-for _ in $(seq 100); do [ -S "$TMP/charon.vici" ] && break; sleep 0.1; done
-[ -S "$TMP/charon.vici" ] && ok "charon started under the shim" || { not_ok "charon start"; cat "$TMP/charon.out"; }
+charon_conf
+XFRMGW_SHIM_DEBUG=1 charon_start timeout 60
 
 grep -q "DATA out .* first type 37 " "$TMP/charon.out" && grep -q "DATA in" "$TMP/charon.out" \
 	&& ok "GETSPDINFO answered" || not_ok "GETSPDINFO"
 grep -q "welcomed, nl_pid [0-9]* groups 0x[0-9a-f]*[1-9a-f]" "$TMP/charon.out" \
 	&& ok "event socket bound with its groups" || not_ok "event socket groups"
 
-timeout 10 swanctl --load-conns --file "$TMP/swanctl.conf" --uri "unix://$TMP/charon.vici" \
-	> "$TMP/swanctl.out" 2>&1 && ok "swanctl --load-conns (trap)" || { not_ok "swanctl"; cat "$TMP/swanctl.out"; }
+charon_load && ok "swanctl --load-conns (trap)" || { not_ok "swanctl"; cat "$TMP/swanctl.out"; }
 sleep 0.5
 timeout 10 "$EXEC" --ctl "$SOCK" ip xfrm policy list > "$TMP/policies" 2>&1
 n=$(grep -c "tmpl src" "$TMP/policies")

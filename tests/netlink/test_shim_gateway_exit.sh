@@ -28,6 +28,7 @@ have_charon=0
 TMP=$(mktemp -d /tmp/xfrmgw-gwexit-test.XXXXXX)
 CHARON_PID= MON_PID= HUP_PID=
 . "$HERE/gw_lib.sh"
+. "$HERE/charon_lib.sh"
 cleanup() {
 	for p in $CHARON_PID $MON_PID $HUP_PID; do kill -KILL "$p" 2>/dev/null; done
 	gw_stop
@@ -85,54 +86,10 @@ sed 's/^/    /' "$TMP/rebind.out"
 timeout 60 "$EXEC" --ctl "$SOCK" ip xfrm monitor > "$TMP/monitor" 2>&1 & MON_PID=$!
 
 if [ $have_charon = 1 ]; then
-	cat > "$TMP/strongswan.conf" <<EOF
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
-  install_routes = no
-  install_virtual_ip = no
-  plugins {
-    vici { socket = unix://$TMP/charon.vici }
-  }
-  filelog {
-    log {
-      path = $TMP/charon.log
-      flush_line = yes
-      default = 1
-      knl = 2
-    }
-  }
-}
-EOF
-	cat > "$TMP/swanctl.conf" <<EOF
-connections {
-  trap {
-    local_addrs = 192.0.2.1
-    remote_addrs = 192.0.2.2
-    local { auth = psk
-      id = a }
-    remote { auth = psk
-      id = b }
-    children {
-      net {
-        local_ts = 10.1.0.0/16
-        remote_ts = 10.2.0.0/16
-        start_action = trap
-        esp_proposals = aes128gcm16
-      }
-    }
-  }
-}
-EOF
+	charon_conf
 	# No timeout(1) in between: $! is charon itself once the execs are done.
-	STRONGSWAN_CONF=$TMP/strongswan.conf unshare -m -n \
-		bash -c "mount -t tmpfs none /run && ip link set lo up && exec '$EXEC' --ctl '$SOCK' $CHARON" \
-		> "$TMP/charon.out" 2>&1 &
-	CHARON_PID=$!
-	for _ in $(seq 100); do [ -S "$TMP/charon.vici" ] && break; sleep 0.1; done
-	[ -S "$TMP/charon.vici" ] && ok "charon started under the shim" \
-		|| { not_ok "charon start"; cat "$TMP/charon.out"; }
-	timeout 10 swanctl --load-conns --file "$TMP/swanctl.conf" --uri "unix://$TMP/charon.vici" \
-		> "$TMP/swanctl.out" 2>&1 && ok "trap policies installed" \
+	charon_start
+	charon_load && ok "trap policies installed" \
 		|| { not_ok "swanctl --load-conns"; cat "$TMP/swanctl.out"; }
 	# The same and a second trap connection, loaded while the gateway
 	# cannot answer.
