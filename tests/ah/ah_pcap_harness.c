@@ -120,29 +120,9 @@ static int ah_line(struct ah_desc *d, char **tok, int n)
 
 static int ah_set_alg(struct xfrm_sa *sa, const struct ah_desc *d, const char **msg)
 {
-	union {
-		struct xfrm_algo_aead aead;
-		struct xfrm_algo_auth auth;
-		uint8_t b[sizeof(struct xfrm_algo_auth) + 128];
-	} u;
-	int rc;
-
-	memset(&u, 0, sizeof(u));
-	if (d->gmac) {
-		snprintf(u.aead.alg_name, sizeof(u.aead.alg_name), "rfc4543(gcm(aes))");
-		u.aead.alg_key_len = (unsigned int)d->klen * 8;
-		u.aead.alg_icv_len = 128;
-		memcpy(u.aead.alg_key, d->key, (size_t)d->klen);
-		rc = sa_set_aead(sa, &u.aead, sizeof(u.aead) + (size_t)d->klen, msg);
-	} else {
-		snprintf(u.auth.alg_name, sizeof(u.auth.alg_name), "%s", d->auth);
-		u.auth.alg_key_len = (unsigned int)d->klen * 8;
-		u.auth.alg_trunc_len = d->trunc;
-		memcpy(u.auth.alg_key, d->key, (size_t)d->klen);
-		rc = sa_set_auth_trunc(sa, &u.auth, sizeof(u.auth) + (size_t)d->klen, msg);
-	}
-	crypto_wipe(&u, sizeof(u));
-	return rc;
+	if (d->gmac)
+		return esp_test_set_aead(sa, "rfc4543(gcm(aes))", d->key, d->klen, 128, msg);
+	return esp_test_set_auth(sa, d->auth, d->key, d->klen, d->trunc, msg);
 }
 
 /* dataplane/xform.c's hook, for AH SAs only. */
@@ -412,12 +392,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sa", required_argument, NULL, 's' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "segments", required_argument, NULL, 'n' },
-		{ "tight", no_argument, NULL, 't' },
+		ESP_TEST_PCAP_OPTIONS,
 		{ "split", no_argument, NULL, 'p' },
-		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct harness h = { .segs = 1, .out.prog = "ah_pcap_harness" };
@@ -435,19 +411,9 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!jobs) {
-		if (!sa_files || !dir || argc - optind != 2)
-			usage();
-		h.dir_in = !strcmp(dir, "in");
-		if (!h.dir_in && strcmp(dir, "out"))
-			usage();
-	}
-	if (esp_test_eal_init(argv[0])) {
-		fprintf(stderr, "ah_pcap_harness: EAL or crypto init failed\n");
-		return 1;
-	}
-	h.pool = rte_pktmbuf_pool_create("ah_harness", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					 SOCKET_ID_ANY);
+	if (!jobs && esp_test_pcap_single(sa_files, dir, argc - optind, &h.dir_in))
+		usage();
+	h.pool = esp_test_pcap_start("ah_pcap_harness", argv[0], "ah_harness");
 	h.bl.ah = h.pool ? ah_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
 	h.bl.esp = h.pool ? esp_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
 	if (!h.bl.ah || !h.bl.esp) {

@@ -196,13 +196,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sa", required_argument, NULL, 's' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "segments", required_argument, NULL, 'n' },
-		{ "tight", no_argument, NULL, 't' },
+		ESP_TEST_PCAP_OPTIONS,
 		{ "burst", required_argument, NULL, 'b' },
 		{ "bench", required_argument, NULL, 'B' },
-		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct harness h = { .segs = 1, .burst = MAX_BURST, .out.prog = "esp_pcap_harness" };
@@ -225,19 +221,9 @@ int main(int argc, char **argv)
 	}
 	if (h.burst < 1 || h.burst > MAX_BURST)
 		usage();
-	if (!jobs) {
-		if (!sa_file || !dir || argc - optind != 2)
-			usage();
-		h.dir_in = !strcmp(dir, "in");
-		if (!h.dir_in && strcmp(dir, "out"))
-			usage();
-	}
-	if (esp_test_eal_init(argv[0])) {
-		fprintf(stderr, "esp_pcap_harness: EAL or crypto init failed\n");
-		return 1;
-	}
-	h.pool = rte_pktmbuf_pool_create("harness", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					 SOCKET_ID_ANY);
+	if (!jobs && esp_test_pcap_single(sa_file, dir, argc - optind, &h.dir_in))
+		usage();
+	h.pool = esp_test_pcap_start("esp_pcap_harness", argv[0], "harness");
 	h.lc = h.pool ? esp_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
 	if (!h.lc) {
 		fprintf(stderr, "esp_pcap_harness: cannot set up the pool or lcore\n");

@@ -103,3 +103,27 @@ int esp_test_pcap_jobs(const char *path,
 	fclose(f);
 	return rc;
 }
+
+int esp_test_pcap_single(const char *sa, const char *dir, int nargs, int *dir_in)
+{
+	if (!sa || !dir || nargs != 2)
+		return -1;
+	*dir_in = !strcmp(dir, "in");
+	return *dir_in || !strcmp(dir, "out") ? 0 : -1;
+}
+
+struct rte_mempool *esp_test_pcap_start(const char *prog, const char *argv0,
+					const char *pool_name)
+{
+	struct rte_mempool *pool;
+
+	if (esp_test_eal_init(argv0)) {
+		fprintf(stderr, "%s: EAL or crypto init failed\n", prog);
+		return NULL;
+	}
+	pool = rte_pktmbuf_pool_create(pool_name, 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       SOCKET_ID_ANY);
+	if (!pool)
+		fprintf(stderr, "%s: cannot create the mbuf pool\n", prog);
+	return pool;
+}

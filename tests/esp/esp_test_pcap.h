@@ -7,6 +7,7 @@
 #ifndef XFRMGW_TESTS_ESP_TEST_PCAP_H
 #define XFRMGW_TESTS_ESP_TEST_PCAP_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 #include <pcap/pcap.h>
@@ -39,5 +40,23 @@ int esp_test_pcap_jobs(const char *path,
 		       int (*job)(void *arg, const char *sa, int dir_in, unsigned int segs,
 				  int tight, const char *in, const char *out),
 		       void *arg);
+
+/* The options both harnesses take (getopt_long entries). */
+#define ESP_TEST_PCAP_OPTIONS					\
+	{ "sa", required_argument, NULL, 's' },			\
+	{ "dir", required_argument, NULL, 'd' },		\
+	{ "segments", required_argument, NULL, 'n' },		\
+	{ "tight", no_argument, NULL, 't' },			\
+	{ "jobs", required_argument, NULL, 'j' }
+
+/*
+ * Without --jobs: --sa and --dir out|in and two file names (nargs) are
+ * needed; 0 with dir_in set, -1 for the usage message.
+ */
+int esp_test_pcap_single(const char *sa, const char *dir, int nargs, int *dir_in);
+
+/* EAL and crypto, then a pool of 4095 mbufs; NULL with a message. */
+struct rte_mempool *esp_test_pcap_start(const char *prog, const char *argv0,
+					const char *pool_name);
 
 #endif

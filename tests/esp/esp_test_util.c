@@ -293,41 +293,68 @@ bad:
 	return -1;
 }
 
-static int set_algs(struct xfrm_sa *sa, const struct sa_desc *d, char *err, size_t errlen)
+#define KEY_MAX 128
+
+enum alg_kind { ALG_CRYPT, ALG_AUTH, ALG_AEAD };
+
+/* One netlink algorithm attribute (ICV or truncation bits), handed to sa_set_*. */
+static int set_alg(struct xfrm_sa *sa, enum alg_kind kind, const char *name, const uint8_t *key,
+		   int klen, unsigned int bits, const char **msg)
 {
 	union {
-		struct xfrm_algo_aead aead;
-		struct xfrm_algo_auth auth;
 		struct xfrm_algo alg;
-		uint8_t b[sizeof(struct xfrm_algo_auth) + 128];
+		struct xfrm_algo_auth auth;
+		struct xfrm_algo_aead aead;
+		uint8_t b[sizeof(struct xfrm_algo_auth) + KEY_MAX];
 	} u;
+	size_t k = (size_t)klen;
+	int rc;
+
+	if (klen < 0 || klen > KEY_MAX)
+		return -EINVAL;
+	memset(&u, 0, sizeof(u));
+	snprintf(u.alg.alg_name, sizeof(u.alg.alg_name), "%s", name);
+	u.alg.alg_key_len = (unsigned int)klen * 8;
+	if (kind == ALG_AEAD) {
+		u.aead.alg_icv_len = bits;
+		memcpy(u.aead.alg_key, key, k);
+		rc = sa_set_aead(sa, &u.aead, sizeof(u.aead) + k, msg);
+	} else if (kind == ALG_AUTH) {
+		u.auth.alg_trunc_len = bits;
+		memcpy(u.auth.alg_key, key, k);
+		rc = sa_set_auth_trunc(sa, &u.auth, sizeof(u.auth) + k, msg);
+	} else {
+		memcpy(u.alg.alg_key, key, k);
+		rc = sa_set_crypt(sa, &u.alg, sizeof(u.alg) + k, msg);
+	}
+	crypto_wipe(&u, sizeof(u));
+	return rc;
+}
+
+int esp_test_set_aead(struct xfrm_sa *sa, const char *name, const uint8_t *key, int klen,
+		      unsigned int icv_bits, const char **msg)
+{
+	return set_alg(sa, ALG_AEAD, name, key, klen, icv_bits, msg);
+}
+
+int esp_test_set_auth(struct xfrm_sa *sa, const char *name, const uint8_t *key, int klen,
+		      unsigned int trunc_bits, const char **msg)
+{
+	return set_alg(sa, ALG_AUTH, name, key, klen, trunc_bits, msg);
+}
+
+static int set_algs(struct xfrm_sa *sa, const struct sa_desc *d, char *err, size_t errlen)
+{
 	const char *msg = "";
 	int rc = 0;
 
-	if (d->aead[0]) {
-		memset(&u, 0, sizeof(u));
-		snprintf(u.aead.alg_name, sizeof(u.aead.alg_name), "%s", d->aead);
-		u.aead.alg_key_len = (unsigned int)d->aead_klen * 8;
-		u.aead.alg_icv_len = d->aead_icv;
-		memcpy(u.aead.alg_key, d->aead_key, (size_t)d->aead_klen);
-		rc = sa_set_aead(sa, &u.aead, sizeof(u.aead) + (size_t)d->aead_klen, &msg);
-	}
-	if (!rc && d->enc[0]) {
-		memset(&u, 0, sizeof(u));
-		snprintf(u.alg.alg_name, sizeof(u.alg.alg_name), "%s", d->enc);
-		u.alg.alg_key_len = (unsigned int)d->enc_klen * 8;
-		memcpy(u.alg.alg_key, d->enc_key, (size_t)d->enc_klen);
-		rc = sa_set_crypt(sa, &u.alg, sizeof(u.alg) + (size_t)d->enc_klen, &msg);
-	}
-	if (!rc && d->auth[0]) {
-		memset(&u, 0, sizeof(u));
-		snprintf(u.auth.alg_name, sizeof(u.auth.alg_name), "%s", d->auth);
-		u.auth.alg_key_len = (unsigned int)d->auth_klen * 8;
-		u.auth.alg_trunc_len = d->auth_trunc;
-		memcpy(u.auth.alg_key, d->auth_key, (size_t)d->auth_klen);
-		rc = sa_set_auth_trunc(sa, &u.auth, sizeof(u.auth) + (size_t)d->auth_klen, &msg);
-	}
-	crypto_wipe(&u, sizeof(u));
+	if (d->aead[0])
+		rc = esp_test_set_aead(sa, d->aead, d->aead_key, d->aead_klen, d->aead_icv, &msg);
+	if (!rc && d->enc[0])
+		rc = set_alg(sa, ALG_CRYPT, d->enc, d->enc_key, d->enc_klen, 0, &msg);
+	if (!rc && d->auth[0])
+		rc = esp_test_set_auth(sa, d->auth, d->auth_key, d->auth_klen, d->auth_trunc,
+				       &msg);
 	if (rc)
 		snprintf(err, errlen, "algorithm rejected: %s (%d)", msg, rc);
 	return rc;

@@ -83,6 +83,15 @@ struct xfrm_sa *esp_test_sa_alloc(struct esp_test_sa_common *c);
 int esp_test_sa_seq(struct xfrm_sa *sa, const struct esp_test_sa_common *c, char *err,
 		    size_t errlen);
 
+/*
+ * sa_set_aead / sa_set_auth_trunc with the netlink attribute built from a
+ * name and a key of klen bytes (at most 128); the copy is wiped.
+ */
+int esp_test_set_aead(struct xfrm_sa *sa, const char *name, const uint8_t *key, int klen,
+		      unsigned int icv_bits, const char **msg);
+int esp_test_set_auth(struct xfrm_sa *sa, const char *name, const uint8_t *key, int klen,
+		      unsigned int trunc_bits, const char **msg);
+
 /* Read a whole file into a NUL-terminated buffer (free() it). */
 char *esp_test_read_file(const char *path);
 
