@@ -311,10 +311,7 @@ uint16_t ah_inbound(struct ah_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb
 	const struct ah_sa_ops *ops = sa->ops;
 
 	if (unlikely(!ops || !sa->crypto || sa->id.proto != IPPROTO_AH)) {
-		for (uint16_t i = 0; i < n; i++) {
-			lc->stats.drop[AH_DROP_SA_STATE]++;
-			ah_set_reason(mb[i], AH_DROP_SA_STATE);
-		}
+		ipsec_refuse_burst(mb, n, lc->stats.drop, ah_reason_off, AH_DROP_SA_STATE);
 		return 0;
 	}
 	return ops->inbound(lc, sa, mb, n);

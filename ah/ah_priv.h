@@ -19,6 +19,7 @@
 
 #include "ah/ah.h"
 #include "cryptoapi/crypto.h"
+#include "esp/ipsec_burst.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
 
@@ -103,9 +104,10 @@ extern int ah_reason_off;
 
 static inline void ah_set_reason(struct rte_mbuf *m, uint8_t reason)
 {
-	if (ah_reason_off >= 0)
-		*RTE_MBUF_DYNFIELD(m, ah_reason_off, uint8_t *) = reason;
+	ipsec_set_reason(m, ah_reason_off, reason);
 }
+
+IPSEC_BURST_FITS(AH_BURST, AH_DROP_OK, AH_MF_TUN4, AH_MF_TUN6, AH_MF_TRS4, AH_MF_TRS6);
 
 /* Seconds for lifetime accounting: the SAD's clock, or CLOCK_REALTIME. */
 uint64_t ah_now(const struct xfrm_sa *sa);

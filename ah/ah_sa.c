@@ -63,23 +63,13 @@ static int ah_choose_engine(const struct xfrm_sa *sa, enum ah_engine *eng, const
 
 static int ah_choose_mf(const struct xfrm_sa *sa, enum ah_mf *mf, const char **why)
 {
-	bool v6 = sa->family == AF_INET6;
+	int rc = ipsec_choose_mf(sa, "AH SA family must be IPv4 or IPv6",
+				 "AH mode not supported (tunnel and transport are)", why);
 
-	if (sa->family != AF_INET && sa->family != AF_INET6) {
-		set_why(why, "AH SA family must be IPv4 or IPv6");
-		return -EINVAL;
-	}
-	switch (sa->mode) {
-	case XFRM_MODE_TUNNEL:
-		*mf = v6 ? AH_MF_TUN6 : AH_MF_TUN4;
-		return 0;
-	case XFRM_MODE_TRANSPORT:
-		*mf = v6 ? AH_MF_TRS6 : AH_MF_TRS4;
-		return 0;
-	default:
-		set_why(why, "AH mode not supported (tunnel and transport are)");
-		return -ENOTSUP;
-	}
+	if (rc < 0)
+		return rc;
+	*mf = (enum ah_mf)rc;
+	return 0;
 }
 
 int ah_sa_init_msg(struct xfrm_sa *sa, const char **why)

@@ -49,24 +49,7 @@ const char *esp_drop_name(enum esp_drop reason)
 
 enum esp_drop esp_mbuf_reason(const struct rte_mbuf *m)
 {
-	if (esp_reason_off < 0)
-		return ESP_DROP_MAX;
-	return (enum esp_drop)*RTE_MBUF_DYNFIELD(m, esp_reason_off, const uint8_t *);
-}
-
-static int reason_field_register(void)
-{
-	static const struct rte_mbuf_dynfield desc = {
-		.name = "xfrmgw_esp_reason",
-		.size = sizeof(uint8_t),
-		.align = __alignof__(uint8_t),
-	};
-	int off = rte_mbuf_dynfield_register(&desc);
-
-	if (off < 0)
-		return -rte_errno;
-	__atomic_store_n(&esp_reason_off, off, __ATOMIC_RELEASE);
-	return 0;
+	return (enum esp_drop)ipsec_mbuf_reason(m, esp_reason_off, ESP_DROP_MAX);
 }
 
 struct esp_lcore *esp_lcore_create(struct rte_mempool *pool, int socket_id)
@@ -74,9 +57,8 @@ struct esp_lcore *esp_lcore_create(struct rte_mempool *pool, int socket_id)
 	struct esp_lcore *lc;
 	unsigned int i;
 
-	if (!pool || reason_field_register())
-		return NULL;
-	lc = rte_zmalloc_socket("esp_lcore", sizeof(*lc), 64, socket_id);
+	lc = ipsec_lcore_alloc("esp_lcore", sizeof(*lc), pool, socket_id, "xfrmgw_esp_reason",
+			       &esp_reason_off);
 	if (!lc)
 		return NULL;
 	lc->pool = pool;
@@ -103,8 +85,7 @@ void esp_lcore_free(struct esp_lcore *lc)
 		return;
 	crypto_free_rng(lc->rng);
 	/* Requests held per-packet AAD copies and key-dependent scratch. */
-	crypto_wipe(lc, sizeof(*lc));
-	rte_free(lc);
+	ipsec_lcore_wipe_free(lc, sizeof(*lc));
 }
 
 struct esp_stats *esp_lcore_stats(struct esp_lcore *lc)
@@ -289,42 +270,15 @@ void esp_crypto_run(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, bool d
 				lc->pkt[i].status = ESP_DROP_SA_STATE;
 }
 
-/* Move the bad packets of mb[0..n) behind the good ones; returns the good count. */
-static uint16_t esp_sort_chunk(struct esp_lcore *lc, struct rte_mbuf *mb[], uint16_t n,
-			       bool inbound)
-{
-	struct rte_mbuf *bad[ESP_BURST];
-	uint16_t i, g = 0, b = 0;
-	uint64_t bytes = 0;
-
-	for (i = 0; i < n; i++) {
-		uint8_t st = lc->pkt[i].status;
-
-		if (likely(st == ESP_DROP_OK)) {
-			bytes += mb[i]->pkt_len;
-			mb[g++] = mb[i];
-			continue;
-		}
-		lc->stats.drop[st]++;
-		esp_set_reason(mb[i], st);
-		bad[b++] = mb[i];
-	}
-	if (inbound) {
-		lc->stats.in_packets += g;
-		lc->stats.in_bytes += bytes;
-	} else {
-		lc->stats.out_packets += g;
-		lc->stats.out_bytes += bytes;
-	}
-	if (unlikely(b))
-		memcpy(mb + g, bad, b * sizeof(bad[0]));
-	return g;
-}
-
 uint16_t esp_run_burst(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],
 		       uint16_t n, esp_chunk_fn fn, bool inbound)
 {
-	struct rte_mbuf *tmp[ESP_BURST];
+	const struct ipsec_tally t = {
+		.packets = inbound ? &lc->stats.in_packets : &lc->stats.out_packets,
+		.bytes = inbound ? &lc->stats.in_bytes : &lc->stats.out_bytes,
+		.drop = lc->stats.drop,
+		.reason_off = esp_reason_off,
+	};
 	uint16_t i = 0, good = 0;
 
 	while (i < n) {
@@ -332,14 +286,8 @@ uint16_t esp_run_burst(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf
 		uint16_t g;
 
 		fn(lc, sa, mb + i, c);
-		g = esp_sort_chunk(lc, mb + i, c, inbound);
-		/* [good | bad so far | this chunk's good | its bad]: rotate the middle. */
-		if (g && i != good) {
-			memcpy(tmp, mb + i, g * sizeof(tmp[0]));
-			memmove(mb + good + g, mb + good, (size_t)(i - good) * sizeof(mb[0]));
-			memcpy(mb + good, tmp, g * sizeof(tmp[0]));
-		}
-		good += g;
+		g = ipsec_sort_chunk(mb + i, c, &lc->pkt[0].status, sizeof(lc->pkt[0]), &t);
+		good = ipsec_merge_chunk(mb, good, i, g);
 		i += c;
 	}
 	return good;

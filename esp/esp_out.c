@@ -514,12 +514,7 @@ uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf 
 	const struct esp_sa_ops *ops = sa->ops;
 
 	if (unlikely(!ops || !sa->crypto)) {
-		uint16_t i;
-
-		for (i = 0; i < n; i++) {
-			lc->stats.drop[ESP_DROP_SA_STATE]++;
-			esp_set_reason(mb[i], ESP_DROP_SA_STATE);
-		}
+		ipsec_refuse_burst(mb, n, lc->stats.drop, esp_reason_off, ESP_DROP_SA_STATE);
 		return 0;
 	}
 	return ops->outbound(lc, sa, mb, n);

@@ -20,6 +20,7 @@
 
 #include "cryptoapi/crypto.h"
 #include "esp/esp.h"
+#include "esp/ipsec_burst.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
 
@@ -123,9 +124,10 @@ extern int esp_reason_off;
 
 static inline void esp_set_reason(struct rte_mbuf *m, uint8_t reason)
 {
-	if (esp_reason_off >= 0)
-		*RTE_MBUF_DYNFIELD(m, esp_reason_off, uint8_t *) = reason;
+	ipsec_set_reason(m, esp_reason_off, reason);
 }
+
+IPSEC_BURST_FITS(ESP_BURST, ESP_DROP_OK, ESP_MF_TUN4, ESP_MF_TUN6, ESP_MF_TRS4, ESP_MF_TRS6);
 
 /* Fill n random bytes from the lcore's DRBG pool. 0 or a crypto error. */
 int esp_lcore_random(struct esp_lcore *lc, uint8_t *dst, unsigned int n);

@@ -52,23 +52,13 @@ static enum esp_ivgen esp_choose_iv(const struct xfrm_sa *sa)
 
 static int esp_choose_mf(const struct xfrm_sa *sa, enum esp_mf *mf, const char **why)
 {
-	bool v6 = sa->family == AF_INET6;
+	int rc = ipsec_choose_mf(sa, "ESP SA family must be IPv4 or IPv6",
+				 "ESP mode not supported (tunnel and transport are)", why);
 
-	if (sa->family != AF_INET && sa->family != AF_INET6) {
-		set_why(why, "ESP SA family must be IPv4 or IPv6");
-		return -EINVAL;
-	}
-	switch (sa->mode) {
-	case XFRM_MODE_TUNNEL:
-		*mf = v6 ? ESP_MF_TUN6 : ESP_MF_TUN4;
-		return 0;
-	case XFRM_MODE_TRANSPORT:
-		*mf = v6 ? ESP_MF_TRS6 : ESP_MF_TRS4;
-		return 0;
-	default:
-		set_why(why, "ESP mode not supported (tunnel and transport are)");
-		return -ENOTSUP;
-	}
+	if (rc < 0)
+		return rc;
+	*mf = (enum esp_mf)rc;
+	return 0;
 }
 
 int esp_sa_init_msg(struct xfrm_sa *sa, const char **why)
