@@ -862,21 +862,21 @@ imb_gcm_crypt(struct aead_request *req, enum gcm_kind kind, bool enc)
  * inlined request path: GCM jobs would run one at a time in the library as
  * well, so there is nothing to gain from the job queue here.
  */
-#define IMB_GCM_OPS(fn, kind)                                                 \
+#define IMB_AEAD_OPS(fn, crypt, arg)                                          \
 	static int fn##_encrypt(struct aead_request *req)                     \
 	{                                                                     \
-		return imb_gcm_crypt(req, kind, true);                        \
+		return crypt(req, arg, true);                                 \
 	}                                                                     \
 	static int fn##_decrypt(struct aead_request *req)                     \
 	{                                                                     \
-		return imb_gcm_crypt(req, kind, false);                       \
+		return crypt(req, arg, false);                                \
 	}                                                                     \
 	static uint16_t fn##_encrypt_burst(struct crypto_aead *tfm,           \
 					   struct aead_request **reqs, uint16_t n) \
 	{                                                                     \
 		(void)tfm;                                                    \
 		for (uint16_t i = 0; i < n; i++)                              \
-			reqs[i]->err = imb_gcm_crypt(reqs[i], kind, true);    \
+			reqs[i]->err = crypt(reqs[i], arg, true);             \
 		return n;                                                     \
 	}                                                                     \
 	static uint16_t fn##_decrypt_burst(struct crypto_aead *tfm,           \
@@ -884,13 +884,13 @@ imb_gcm_crypt(struct aead_request *req, enum gcm_kind kind, bool enc)
 	{                                                                     \
 		(void)tfm;                                                    \
 		for (uint16_t i = 0; i < n; i++)                              \
-			reqs[i]->err = imb_gcm_crypt(reqs[i], kind, false);   \
+			reqs[i]->err = crypt(reqs[i], arg, false);            \
 		return n;                                                     \
 	}
 
-IMB_GCM_OPS(imb_gcm, GCM_PLAIN)
-IMB_GCM_OPS(imb_rfc4106, GCM_RFC4106)
-IMB_GCM_OPS(imb_rfc4543, GCM_RFC4543)
+IMB_AEAD_OPS(imb_gcm, imb_gcm_crypt, GCM_PLAIN)
+IMB_AEAD_OPS(imb_rfc4106, imb_gcm_crypt, GCM_RFC4106)
+IMB_AEAD_OPS(imb_rfc4543, imb_gcm_crypt, GCM_RFC4543)
 
 /* ---- rfc7539(chacha20,poly1305), rfc7539esp(chacha20,poly1305) ---- */
 
@@ -1054,34 +1054,8 @@ imb_chachapoly_crypt(struct aead_request *req, bool esp, bool enc)
 	return imb_chachapoly_slow(req, ctx, nonce, aadlen, textlen, enc);
 }
 
-#define IMB_CHACHAPOLY_OPS(fn, esp)                                           \
-	static int fn##_encrypt(struct aead_request *req)                     \
-	{                                                                     \
-		return imb_chachapoly_crypt(req, esp, true);                  \
-	}                                                                     \
-	static int fn##_decrypt(struct aead_request *req)                     \
-	{                                                                     \
-		return imb_chachapoly_crypt(req, esp, false);                 \
-	}                                                                     \
-	static uint16_t fn##_encrypt_burst(struct crypto_aead *tfm,           \
-					   struct aead_request **reqs, uint16_t n) \
-	{                                                                     \
-		(void)tfm;                                                    \
-		for (uint16_t i = 0; i < n; i++)                              \
-			reqs[i]->err = imb_chachapoly_crypt(reqs[i], esp, true); \
-		return n;                                                     \
-	}                                                                     \
-	static uint16_t fn##_decrypt_burst(struct crypto_aead *tfm,           \
-					   struct aead_request **reqs, uint16_t n) \
-	{                                                                     \
-		(void)tfm;                                                    \
-		for (uint16_t i = 0; i < n; i++)                              \
-			reqs[i]->err = imb_chachapoly_crypt(reqs[i], esp, false); \
-		return n;                                                     \
-	}
-
-IMB_CHACHAPOLY_OPS(imb_rfc7539, false)
-IMB_CHACHAPOLY_OPS(imb_rfc7539esp, true)
+IMB_AEAD_OPS(imb_rfc7539, imb_chachapoly_crypt, false)
+IMB_AEAD_OPS(imb_rfc7539esp, imb_chachapoly_crypt, true)
 
 /* ---- HMAC pad states (RFC 2104 2) ---- */
 
