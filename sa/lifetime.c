@@ -103,21 +103,30 @@ static void pending_free(struct pending *p)
 }
 
 /*
+ * Of the events raised, those not yet told: a hard one supersedes a soft one
+ * (which is then never told). Marks them delivered.
+ */
+static uint32_t ev_take(uint32_t raised, uint32_t *delivered)
+{
+	uint32_t owed = raised & ~*delivered;
+
+	if (owed & SA_EV_HARD)
+		owed = SA_EV_HARD;
+	*delivered |= owed | (owed & SA_EV_HARD ? SA_EV_SOFT : 0);
+	return owed;
+}
+
+/*
  * Which event is owed for this SA now (lock held): a hard one supersedes a
  * soft one not yet told. Marks it delivered. 0 if none.
  */
 static uint32_t sa_owed(struct xfrm_sa *sa, uint64_t now)
 {
-	uint32_t due = sa_lifetime_due(sa, now), raised, owed;
+	uint32_t due = sa_lifetime_due(sa, now);
 
 	if (due)
 		sa_lifetime_raise(sa, due);
-	raised = __atomic_load_n(&sa->ev_raised, __ATOMIC_ACQUIRE);
-	owed = raised & ~sa->ev_delivered;
-	if (owed & SA_EV_HARD)
-		owed = SA_EV_HARD;
-	sa->ev_delivered |= owed | (owed & SA_EV_HARD ? SA_EV_SOFT : 0);
-	return owed;
+	return ev_take(__atomic_load_n(&sa->ev_raised, __ATOMIC_ACQUIRE), &sa->ev_delivered);
 }
 
 unsigned int sad_tick(struct sad *sad)
@@ -185,12 +194,7 @@ int sad_expire(struct sad *sad, struct xfrm_sa *sa, bool hard)
 
 static uint32_t policy_owed(struct xfrm_policy *pol, uint64_t now)
 {
-	uint32_t owed = policy_lifetime_due(pol, now) & ~pol->ev_delivered;
-
-	if (owed & SA_EV_HARD)
-		owed = SA_EV_HARD;
-	pol->ev_delivered |= owed | (owed & SA_EV_HARD ? SA_EV_SOFT : 0);
-	return owed;
+	return ev_take(policy_lifetime_due(pol, now), &pol->ev_delivered);
 }
 
 unsigned int spd_tick(struct spd *spd)
