@@ -11,7 +11,7 @@ DEB_BUILD = meson ninja-build pkg-config gcc libc6-dev \
 	libdpdk-dev dpdk libipsec-mb-dev libssl-dev libmnl-dev libcmocka-dev libpcap-dev
 DEB_TEST  = python3-cryptography-vectors python3-cryptography python3-scapy \
 	iproute2 nftables tcpdump procps psmisc \
-	strongswan-charon strongswan-swanctl libcharon-extra-plugins \
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins \
 	iperf3 python3-matplotlib conntrack ethtool
 DEB_ALL   = $(DEB_BUILD) $(DEB_TEST)
 
