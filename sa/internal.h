@@ -69,6 +69,7 @@ struct spd {
 	struct xfrmu_spdhthresh h4, h6;
 	const struct sa_event_ops *ops;
 	void *ops_arg;
+	uint8_t default_action[XFRM_POLICY_MAX];	/* XFRM_USERPOLICY_*, atomic */
 };
 
 void spd_unlink_locked(struct spd *spd, struct xfrm_policy *pol);

@@ -192,6 +192,17 @@ int spd_set_hthresh(struct spd *spd, const struct xfrmu_spdhthresh *v4,
 		    const struct xfrmu_spdhthresh *v6);
 
 /*
+ * Default policies (XFRM_MSG_SETDEFAULT/GETDEFAULT, Linux 5.16): what
+ * happens to a packet that matches no policy of dir. XFRM_USERPOLICY_BLOCK
+ * refuses it; XFRM_USERPOLICY_ACCEPT (the initial value) lets it pass.
+ * spd_set_default ignores values other than BLOCK and ACCEPT (as the
+ * kernel leaves that direction unchanged); -EINVAL for dir >= 3. Readers
+ * see a change at once (an atomic byte).
+ */
+int spd_set_default(struct spd *spd, uint8_t dir, uint8_t action);
+uint8_t spd_get_default(const struct spd *spd, uint8_t dir);
+
+/*
  * Rebuild and RCU-publish the rte_acl contexts of the directions/families
  * that changed. Returns 0 or a negative errno from the ACL build (the old
  * tables stay published then).
