@@ -120,13 +120,13 @@ static int d_port(struct parser *p, char **t, int n)
 	unsigned int v;
 
 	if (n < 3)
-		return perr(p, "usage: port NAME DEVARGS [mtu N] [rxq N] [txq N] [tap IFNAME]");
+		return perr(p, "usage: port NAME DEVARGS [mtu N] [rxq N] [txq N] [tap IFNAME] [mark N]");
 	if (cfg->nb_ports == XGW_MAX_PORTS)
 		return perr(p, "too many ports (at most %d)", XGW_MAX_PORTS);
 	if (strlen(t[1]) >= XGW_NAME_LEN)
 		return perr(p, "port name '%s' longer than %d characters", t[1], XGW_NAME_LEN - 1);
-	if (xgw_config_port(cfg, t[1]) >= 0)
-		return perr(p, "port '%s' defined twice", t[1]);
+	if (xgw_config_port(cfg, t[1]) >= 0 || xgw_config_xfrmi(cfg, t[1]) >= 0)
+		return perr(p, "'%s' defined twice", t[1]);
 	if (strlen(t[2]) >= XGW_DEVARGS_LEN)
 		return perr(p, "device arguments longer than %d characters", XGW_DEVARGS_LEN - 1);
 	pc = &cfg->ports[cfg->nb_ports];
@@ -154,8 +154,17 @@ static int d_port(struct parser *p, char **t, int n)
 			if (strlen(t[i + 1]) >= XGW_NAME_LEN || strlen(t[i + 1]) >= 16)
 				return perr(p, "tap interface name '%s' too long (at most 15)", t[i + 1]);
 			strcpy(pc->tap, t[i + 1]);
+		} else if (!strcmp(t[i], "mark")) {
+			unsigned long m;
+			char *end;
+
+			errno = 0;
+			m = strtoul(t[i + 1], &end, 0);
+			if (errno || *end || end == t[i + 1] || m > UINT32_MAX)
+				return perr(p, "mark '%s' is not a 32-bit number", t[i + 1]);
+			pc->mark = (uint32_t)m;
 		} else {
-			return perr(p, "unknown port option '%s' (mtu, rxq, txq, tap)", t[i]);
+			return perr(p, "unknown port option '%s' (mtu, rxq, txq, tap, mark)", t[i]);
 		}
 	}
 	cfg->nb_ports++;
@@ -183,10 +192,38 @@ static int d_address(struct parser *p, char **t, int n)
 	return 0;
 }
 
+static int d_xfrmi(struct parser *p, char **t, int n)
+{
+	struct xgw_config *cfg = p->cfg;
+	struct xgw_xfrmi_cfg *x;
+	unsigned int id;
+
+	if (n != 4 || strcmp(t[2], "if_id"))
+		return perr(p, "usage: xfrmi NAME if_id N");
+	if (strlen(t[1]) >= XGW_NAME_LEN)
+		return perr(p, "interface name '%s' longer than %d characters", t[1],
+			    XGW_NAME_LEN - 1);
+	if (xgw_config_port(cfg, t[1]) >= 0 || xgw_config_xfrmi(cfg, t[1]) >= 0)
+		return perr(p, "'%s' defined twice", t[1]);
+	if (cfg->nb_xfrmi == XGW_MAX_XFRMI)
+		return perr(p, "too many XFRM interfaces (at most %d)", XGW_MAX_XFRMI);
+	if (parse_uint(p, t[3], "if_id", 1, UINT32_MAX, &id))
+		return -1;
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		if (cfg->xfrmi[i].if_id == id)
+			return perr(p, "if_id %u already belongs to %s", id, cfg->xfrmi[i].name);
+	x = &cfg->xfrmi[cfg->nb_xfrmi++];
+	memset(x, 0, sizeof(*x));
+	strcpy(x->name, t[1]);
+	x->if_id = id;
+	x->line = p->line;
+	return 0;
+}
+
 static int d_route(struct parser *p, char **t, int n)
 {
 	struct xgw_config *cfg = p->cfg;
-	struct xgw_route_cfg r = { .port = -1, .line = p->line };
+	struct xgw_route_cfg r = { .port = -1, .xfrmi = -1, .line = p->line };
 	int i;
 
 	if (n < 4)
@@ -205,14 +242,17 @@ static int d_route(struct parser *p, char **t, int n)
 				return perr(p, "gateway %s is not of the prefix's family", t[i + 1]);
 			r.has_via = true;
 		} else if (!strcmp(t[i], "dev")) {
-			if ((r.port = find_port(p, t[i + 1])) < 0)
+			r.xfrmi = xgw_config_xfrmi(cfg, t[i + 1]);
+			if (r.xfrmi < 0 && (r.port = find_port(p, t[i + 1])) < 0)
 				return -1;
 		} else {
 			return perr(p, "unknown route option '%s' (via, dev)", t[i]);
 		}
 	}
-	if (r.port < 0)
+	if (r.port < 0 && r.xfrmi < 0)
 		return perr(p, "route needs 'dev PORT'");
+	if (r.xfrmi >= 0 && r.has_via)
+		return perr(p, "a route into XFRM interface %s takes no 'via'", t[n - 1]);
 	if (cfg->nb_routes == cfg->routes_cap) {
 		unsigned int cap = cfg->routes_cap ? cfg->routes_cap * 2 : 64;
 		struct xgw_route_cfg *nr = realloc(cfg->routes, cap * sizeof(*nr));
@@ -371,6 +411,7 @@ static const struct {
 	{ "port", d_port },
 	{ "address", d_address },
 	{ "route", d_route },
+	{ "xfrmi", d_xfrmi },
 	{ "worker", d_worker },
 	{ "control", d_control },
 	{ "mempool", d_mempool },
@@ -522,6 +563,14 @@ int xgw_config_port(const struct xgw_config *cfg, const char *name)
 {
 	for (unsigned int i = 0; i < cfg->nb_ports; i++)
 		if (!strcmp(cfg->ports[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int xgw_config_xfrmi(const struct xgw_config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		if (!strcmp(cfg->xfrmi[i].name, name))
 			return (int)i;
 	return -1;
 }

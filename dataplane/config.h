@@ -18,6 +18,7 @@
 #define XGW_MAX_PREFER		8
 #define XGW_NAME_LEN		32
 #define XGW_DEVARGS_LEN		256
+#define XGW_MAX_XFRMI		16
 
 struct xgw_port_cfg {
 	char name[XGW_NAME_LEN];	/* name used by the rest of the file */
@@ -25,7 +26,19 @@ struct xgw_port_cfg {
 	uint16_t mtu;			/* IP MTU of the link (default 1500) */
 	uint16_t nb_rxq, nb_txq;	/* default 1 / one per worker */
 	char tap[XGW_NAME_LEN];		/* exception-path TAP interface name, or "" */
+	uint32_t mark;			/* mark of the packets it receives (0: none) */
 	int line;			/* where it was defined, for later errors */
+};
+
+/*
+ * An XFRM interface (route-based VPN): packets routed into it are matched
+ * against policies with its if_id and sent through the SAs with that if_id;
+ * packets decapsulated by an SA with its if_id arrive on it.
+ */
+struct xgw_xfrmi_cfg {
+	char name[XGW_NAME_LEN];
+	uint32_t if_id;			/* not 0 */
+	int line;
 };
 
 struct xgw_addr_cfg {
@@ -42,7 +55,8 @@ struct xgw_route_cfg {
 	uint8_t plen;
 	bool has_via;
 	uint8_t via[16];
-	int port;
+	int port;			/* index into ports[], or -1 */
+	int xfrmi;			/* index into xfrmi[] (dev is an XFRM interface), or -1 */
 	int line;
 };
 
@@ -71,6 +85,8 @@ struct xgw_config {
 	struct xgw_port_cfg ports[XGW_MAX_PORTS];
 	unsigned int nb_addrs;
 	struct xgw_addr_cfg addrs[XGW_MAX_ADDRS];
+	unsigned int nb_xfrmi;
+	struct xgw_xfrmi_cfg xfrmi[XGW_MAX_XFRMI];
 	unsigned int nb_routes;
 	struct xgw_route_cfg *routes;	/* heap, grown as needed */
 	unsigned int routes_cap;
@@ -103,5 +119,7 @@ int xgw_config_parse(const char *name, const char *text, struct xgw_config *cfg,
 void xgw_config_free(struct xgw_config *cfg);
 /* Port index by name, -1 if none. */
 int xgw_config_port(const struct xgw_config *cfg, const char *name);
+/* XFRM interface index by name, -1 if none. */
+int xgw_config_xfrmi(const struct xgw_config *cfg, const char *name);
 
 #endif

@@ -11,6 +11,7 @@
 #include <rte_udp.h>
 
 #include "esp/esp_priv.h"
+#include "sa/flow.h"
 
 static esp_mapping_fn mapping_fn;
 static void *mapping_arg;
@@ -21,65 +22,27 @@ void esp_set_mapping_hook(esp_mapping_fn fn, void *arg)
 	__atomic_store_n(&mapping_fn, fn, __ATOMIC_RELEASE);
 }
 
-/* Offset of the UDP header, or 0 when m is not a UDP datagram we can read. */
-static uint32_t natt_udp_off(const struct rte_mbuf *m)
-{
-	uint8_t buf[sizeof(struct rte_ipv6_hdr)];
-	const uint8_t *h = rte_pktmbuf_read(m, 0, 1, buf);
-
-	if (!h)
-		return 0;
-	if ((h[0] >> 4) == 4) {
-		const struct rte_ipv4_hdr *ip = rte_pktmbuf_read(m, 0, sizeof(*ip), buf);
-
-		if (!ip || ip->next_proto_id != IPPROTO_UDP || (ip->version_ihl & 0xf) < 5 ||
-		    (ip->fragment_offset &
-		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
-			return 0;
-		return (ip->version_ihl & 0xfu) * 4u;
-	}
-	if ((h[0] >> 4) == 6) {
-		const struct rte_ipv6_hdr *ip = rte_pktmbuf_read(m, 0, sizeof(*ip), buf);
-
-		/* Extension headers before UDP are not expected on the NAT-T path. */
-		if (!ip || ip->proto != IPPROTO_UDP)
-			return 0;
-		return sizeof(*ip);
-	}
-	return 0;
-}
-
+/*
+ * RFC 3948 2.2/2.3 through the SPD's parser (sa/flow.h), so the gateway,
+ * xfrmgw-pcap and ESP tell UDP-encapsulated ESP apart the same way.
+ * Extension headers before UDP are walked; a fragment is never NAT-T.
+ */
 enum esp_natt_class esp_natt_classify(const struct rte_mbuf *m, uint32_t *spi)
 {
-	uint8_t ub[sizeof(struct rte_udp_hdr)], pb[4];
-	const struct rte_udp_hdr *u;
-	const uint8_t *pl;
-	uint32_t off = natt_udp_off(m), ulen;
+	struct flow_hdrs h;
 
-	if (!off)
+	if (flow_parse(m, 0, NULL, &h) != FLOW_OK || h.proto != IPPROTO_UDP || h.fragment)
 		return ESP_NATT_NOT_UDP;
-	u = rte_pktmbuf_read(m, off, sizeof(*u), ub);
-	if (!u)
-		return ESP_NATT_NOT_UDP;
-	ulen = rte_be_to_cpu_16(u->dgram_len);
-	if (ulen < sizeof(*u) || off + ulen > m->pkt_len)
-		return ESP_NATT_NOT_UDP;
-	/* RFC 3948 2.3: a single 0xFF octet is a NAT-keepalive. */
-	if (ulen == sizeof(*u) + 1) {
-		pl = rte_pktmbuf_read(m, off + sizeof(*u), 1, pb);
-		return pl && pl[0] == 0xff ? ESP_NATT_KEEPALIVE : ESP_NATT_NOT_UDP;
-	}
-	if (ulen < sizeof(*u) + 4)
-		return ESP_NATT_NOT_UDP;
-	pl = rte_pktmbuf_read(m, off + sizeof(*u), 4, pb);
-	/* RFC 3948 2.2: a zero SPI is the non-ESP marker: IKE. */
-	if (!pl[0] && !pl[1] && !pl[2] && !pl[3])
+	switch (flow_natt_classify(m, h.l4, spi)) {
+	case FLOW_NATT_ESP:
+		return ESP_NATT_ESP;
+	case FLOW_NATT_IKE:
 		return ESP_NATT_IKE;
-	/* RFC 3948 2.2: an ESP header (SPI, sequence number) follows the UDP header. */
-	if (ulen < sizeof(*u) + 8)
+	case FLOW_NATT_KEEPALIVE:
+		return ESP_NATT_KEEPALIVE;
+	default:
 		return ESP_NATT_NOT_UDP;
-	memcpy(spi, pl, 4);
-	return ESP_NATT_ESP;
+	}
 }
 
 /*

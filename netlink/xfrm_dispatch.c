@@ -49,8 +49,10 @@ static const struct xfrm_link xfrm_dispatch[XFRM_NR_MSGTYPES] = {
 	/* Known, deliberately not served. */
 	L(XFRM_MSG_ACQUIRE)	= { "ACQUIRE", .refusal = "ACQUIRE from user space is not supported" },
 	L(XFRM_MSG_MIGRATE)	= { "MIGRATE", .refusal = "MIGRATE is not supported" },
-	L(XFRM_MSG_SETDEFAULT)	= { "SETDEFAULT", .refusal = "default policies are not supported" },
-	L(XFRM_MSG_GETDEFAULT)	= { "GETDEFAULT", .refusal = "default policies are not supported" },
+	L(XFRM_MSG_SETDEFAULT)	= { "SETDEFAULT", sizeof(struct xfrm_userpolicy_default),
+				    xfrm_set_default },
+	L(XFRM_MSG_GETDEFAULT)	= { "GETDEFAULT", sizeof(struct xfrm_userpolicy_default),
+				    xfrm_get_default },
 };
 
 static int xfrm_rcv(struct xnl_req *req)

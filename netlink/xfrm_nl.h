@@ -98,6 +98,9 @@ int xfrm_flush_policy(struct xfrm_nl *x, struct xnl_req *req, const struct nlatt
 int xfrm_add_pol_expire(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
 int xfrm_get_spdinfo(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
 int xfrm_set_spdinfo(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
+/* xfrm_default.c */
+int xfrm_set_default(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
+int xfrm_get_default(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr **tb);
 
 /* XFRMGW_MSG_GETDROPS (xfrm_netlink.c). */
 int xfrm_get_drops(struct xfrm_nl *x, struct xnl_req *req);

@@ -35,7 +35,8 @@ static enum flow_status walk6(const struct rte_mbuf *m, uint32_t off, struct flo
 		default:
 			return FLOW_OK;
 		}
-		if (i == FLOW_MAX_EXT)
+		/* RFC 8200 4.1: Hop-by-Hop only right after the IPv6 header */
+		if (i == FLOW_MAX_EXT || (i && h->proto == IPPROTO_HOPOPTS))
 			return FLOW_BAD_CHAIN;
 		e = rte_pktmbuf_read(m, off + h->l4, 8, buf);
 		if (!e)
@@ -189,4 +190,33 @@ bool flow_icmp_quoted_reverse(const struct rte_mbuf *m, uint32_t l4, uint16_t fa
 	f->sport = q.dport;
 	f->dport = port;
 	return true;
+}
+
+enum flow_natt flow_natt_classify(const struct rte_mbuf *m, uint32_t udp_off, uint32_t *spi)
+{
+	uint8_t ub[8], pb[4];
+	const uint8_t *u = rte_pktmbuf_read(m, udp_off, 8, ub), *pl;
+	uint32_t ulen;
+
+	if (!u)
+		return FLOW_NATT_NONE;
+	ulen = (uint32_t)(u[4] << 8 | u[5]);
+	if (ulen < 8 || udp_off + ulen > rte_pktmbuf_pkt_len(m))
+		return FLOW_NATT_NONE;
+	/* RFC 3948 2.3: a single 0xFF octet is a NAT-keepalive */
+	if (ulen == 8 + 1) {
+		pl = rte_pktmbuf_read(m, udp_off + 8, 1, pb);
+		return pl && pl[0] == 0xff ? FLOW_NATT_KEEPALIVE : FLOW_NATT_NONE;
+	}
+	if (ulen < 8 + 4)
+		return FLOW_NATT_NONE;
+	pl = rte_pktmbuf_read(m, udp_off + 8, 4, pb);
+	/* RFC 3948 2.2: a zero SPI is the non-ESP marker: IKE */
+	if (!pl[0] && !pl[1] && !pl[2] && !pl[3])
+		return FLOW_NATT_IKE;
+	/* an ESP header (SPI, sequence number) follows the UDP header */
+	if (ulen < 8 + 8)
+		return FLOW_NATT_NONE;
+	memcpy(spi, pl, 4);
+	return FLOW_NATT_ESP;
 }

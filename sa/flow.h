@@ -8,9 +8,10 @@
  * the kernel's session decode does): Hop-by-Hop, Routing, Destination
  * Options and Fragment headers are stepped over; the first other header is
  * the upper-layer protocol. ESP and AH end the walk (what follows them is
- * not readable). At most FLOW_MAX_EXT extension headers: a longer chain, or
- * one that runs past the packet, is malformed (FLOW_BAD_CHAIN) and the
- * callers drop it under its own reason.
+ * not readable). At most FLOW_MAX_EXT extension headers: a longer chain,
+ * one that runs past the packet, or a Hop-by-Hop header anywhere but first
+ * is malformed (FLOW_BAD_CHAIN) and the callers drop it under its own
+ * reason.
  *
  * Fragments (RFC 4301 7): the first fragment carries the transport header
  * and is matched with its ports; a later fragment has none, so its ports
@@ -66,5 +67,19 @@ enum flow_status flow_parse(const struct rte_mbuf *m, uint32_t off, struct spd_f
  */
 bool flow_icmp_quoted_reverse(const struct rte_mbuf *m, uint32_t l4, uint16_t family,
 			      struct spd_flow *f);
+
+/* What a UDP datagram to a NAT-T port carries (RFC 3948 2.2, 2.3). */
+enum flow_natt {
+	FLOW_NATT_ESP = 0,	/* an ESP header (SPI not 0) follows the UDP header */
+	FLOW_NATT_IKE,		/* the non-ESP marker (four zero bytes): IKE */
+	FLOW_NATT_KEEPALIVE,	/* a single 0xFF octet */
+	FLOW_NATT_NONE,		/* too short or inconsistent: none of these */
+};
+
+/*
+ * Classify the UDP datagram whose header is at udp_off in m (the caller
+ * matched its destination port). *spi (network order) for FLOW_NATT_ESP.
+ */
+enum flow_natt flow_natt_classify(const struct rte_mbuf *m, uint32_t udp_off, uint32_t *spi);
 
 #endif

@@ -148,6 +148,8 @@ enum policy_verdict policy_check_in(const struct spd *spd, uint8_t dir, const st
 		return PV_MALFORMED;
 	f.mark = ctx->mark;
 	f.if_id = ctx->if_id;
+	if (!sp->n && policy_bypass(&f, false, dir == XFRM_POLICY_IN))
+		return PV_PASS;
 	v = policy_check_in_flow(spd, dir, &f, sp, ctx->now, pol);
 	if (v == PV_PASS || !sp->n ||
 	    !(sp->sa[sp->n - 1]->flags & XFRM_STATE_ICMP) ||

@@ -97,6 +97,11 @@ enum policy_verdict policy_resolve_out(const struct spd *spd, const struct sad *
 	}
 	f.mark = ctx->mark;
 	f.if_id = ctx->if_id;
+	if (ctx->host && policy_bypass(&f, true, true)) {
+		memset(o, 0, sizeof(*o));
+		o->flow = f;
+		return PV_PASS;
+	}
 	v = policy_resolve_out_flow(spd, sad, &f, ctx->now, o);
 	if (!ctx->icmp_local || (v != PV_PASS && v != PV_BLOCK && v != PV_DEFAULT_BLOCK) ||
 	    (f.proto != IPPROTO_ICMP && f.proto != IPPROTO_ICMPV6) ||

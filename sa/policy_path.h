@@ -57,6 +57,7 @@ struct policy_ctx {
 	uint32_t if_id;		/* XFRM interface it came on / is routed into; 0: none */
 	uint64_t now;		/* seconds, for policy use_time */
 	bool icmp_local;	/* out: an ICMP error the gateway itself sends */
+	bool host;		/* out: sent by the host's own stack (its IKE bypasses) */
 };
 
 /*
@@ -72,6 +73,8 @@ struct policy_ctx {
  *     absent, transport SAs no template names may sit between; nothing
  *     but transport SAs may be left) -> PV_PASS, or PV_CLEARTEXT (sp
  *     empty) / PV_TEMPLATES;
+ * Cleartext (sp empty) that policy_bypass() exempts passes first: IKE to
+ * one of our addresses when dir is in, ND always.
  *  4. an ICMP error refused by 2-3 that came out of an SA with
  *     XFRM_STATE_ICMP is checked again as the reverse of the packet it
  *     quotes (RFC 4301 6.2; the kernel's icmp_rcv).
@@ -104,7 +107,8 @@ struct policy_out {
  * if_id; an optional template without SA is skipped). With ctx->icmp_local,
  * an ICMP error that would leave without IPsec is tried again as the
  * reverse of the packet it quotes, and takes that policy only if it has
- * XFRM_POLICY_ICMP (the kernel's icmp_route_lookup).
+ * XFRM_POLICY_ICMP (the kernel's icmp_route_lookup). With ctx->host, what
+ * policy_bypass() exempts passes before any lookup.
  * Returns PV_PASS (o->pol NULL: no policy; else a policy without
  * templates), PV_BUNDLE, PV_BLOCK, PV_DEFAULT_BLOCK, PV_ACQUIRE or
  * PV_MALFORMED.

@@ -15,30 +15,20 @@
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/nd.h"
 #include "dataplane/gw/route.h"
+#include "sa/flow.h"
 
 #define NATT_PORT 4500
 
-/*
- * RFC 3948 2.2: on UDP 4500 a payload starting with four zero bytes (the
- * non-ESP marker) is IKE and goes to the host; a one-byte 0xFF is a
- * NAT-keepalive (the host ignores it, as the kernel's socket does); else ESP.
- */
+/* UDP to the NAT-T port carrying ESP (RFC 3948 2.2; sa/flow.h's classifier). */
 static bool udp_is_esp(const struct rte_mbuf *m, uint32_t l4)
 {
-	struct rte_udp_hdr ub;
-	const struct rte_udp_hdr *u = rte_pktmbuf_read(m, l4, sizeof(ub), &ub);
-	uint32_t marker, mb;
-	const uint32_t *p;
+	uint8_t pb[4];
+	const uint8_t *p = rte_pktmbuf_read(m, l4 + 2, 2, pb);
+	uint32_t spi;
 
-	if (!u || u->dst_port != rte_cpu_to_be_16(NATT_PORT))
+	if (!p || (p[0] << 8 | p[1]) != NATT_PORT)
 		return false;
-	if (rte_be_to_cpu_16(u->dgram_len) < sizeof(*u) + 8)
-		return false;
-	p = rte_pktmbuf_read(m, l4 + sizeof(*u), 4, &mb);
-	if (!p)
-		return false;
-	memcpy(&marker, p, 4);
-	return marker != 0;
+	return flow_natt_classify(m, l4, &spi) == FLOW_NATT_ESP;
 }
 
 static enum gw_class local_ip(const struct rte_mbuf *m, struct gw_cls *c, uint8_t proto,
@@ -124,9 +114,19 @@ static enum gw_class classify6(const struct gw_routes *r, struct rte_mbuf *m, st
 		return GW_CL_HOST;
 	}
 	if (gw_is_local6(r, -1, ip->dst_addr)) {
+		struct flow_hdrs h;
+
 		if (ip->proto == IPPROTO_ICMPV6 && is_nd(m, l4))
 			return GW_CL_ND;
-		return local_ip(m, c, ip->proto, l4, ip->proto == IPPROTO_FRAGMENT);
+		/* ESP/AH/NAT-T after extension headers (RFC 8200 4.1) */
+		if (flow_parse(m, c->l3, NULL, &h) != FLOW_OK) {
+			c->bad_chain = true;
+			return GW_CL_MALFORMED;
+		}
+		if (h.routing_left)
+			return GW_CL_HOST;	/* the host's stack processes the Routing header */
+		m->l3_len = (uint16_t)h.l4;	/* where ESP/AH (or UDP) starts */
+		return local_ip(m, c, h.proto, c->l3 + h.l4, h.fragment);
 	}
 	/* RFC 4291 2.5.6: link-local addresses are never forwarded */
 	if ((ip->dst_addr[0] == 0xfe && (ip->dst_addr[1] & 0xc0) == 0x80) ||

@@ -31,6 +31,7 @@ struct gw_cls {
 	uint8_t family;		/* AF_INET / AF_INET6 for IP classes */
 	uint8_t proto;		/* IPPROTO_ESP / IPPROTO_AH for GW_CL_IPSEC */
 	bool natt;		/* ESP in UDP (RFC 3948) */
+	bool bad_chain;		/* GW_CL_MALFORMED: IPv6 extension headers (sa/flow.h) */
 	uint16_t l3;		/* offset of the IP header in the frame */
 };
 

@@ -15,6 +15,7 @@
 
 #include "dataplane/gw/gateway.h"
 #include "dataplane/gw/gw.h"
+#include "dataplane/gw/mark.h"
 #include "dataplane/gw/neigh.h"
 #include "dataplane/gw/route.h"
 #include "sa/rcu.h"
@@ -37,6 +38,21 @@ static int make_pool(struct gw *g, char *msg, size_t msglen)
 	return 0;
 }
 
+int gw_mark_off = -1;
+
+int gw_mark_register(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "xfrmgw_gw_mark",
+		.size = sizeof(uint32_t),
+		.align = __alignof__(uint32_t),
+	};
+
+	if (gw_mark_off < 0)
+		gw_mark_off = rte_mbuf_dynfield_register(&desc);
+	return gw_mark_off < 0 ? -1 : 0;
+}
+
 static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, size_t msglen)
 {
 	struct gw_neigh_params np = {
@@ -49,6 +65,11 @@ static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, si
 	};
 	uint8_t macs[XGW_MAX_PORTS][6];
 
+	if (gw_mark_register()) {
+		snprintf(msg, msglen, "cannot register the mbuf mark field: %s",
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
 	for (unsigned int p = 0; p < g->nb_ports; p++)
 		memcpy(macs[p], g->port[p].mac, 6);
 	g->routes = gw_routes_build(cfg, (const uint8_t (*)[6])macs, msg, msglen);

@@ -134,6 +134,8 @@ void gw_neigh_housekeeping(struct gw *g, struct gw_worker *w);
 enum gw_out_flags {
 	GW_OUT_FORWARD = 1,	/* decrement TTL / hop limit, errors allowed */
 	GW_OUT_NO_POLICY = 2,	/* already IPsec output: route only */
+	GW_OUT_ICMP = 4,	/* an ICMP error of ours (RFC 4301 6.2, XFRM_POLICY_ICMP) */
+	GW_OUT_HOST = 8,	/* the host's own packet (IKE bypasses the SPD) */
 };
 void gw_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags);
 void gw_icmp_error(struct gw *g, struct gw_worker *w, struct rte_mbuf *orig, uint8_t type,
@@ -142,8 +144,14 @@ void gw_icmp_error(struct gw *g, struct gw_worker *w, struct rte_mbuf *orig, uin
 /* ipsec.c: SAD/SPD lookups around esp/ and ah/ */
 void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint16_t n,
 		    const uint8_t *proto, const bool *natt);
-/* true when m was taken (encrypted, queued for its SAs, or dropped by policy) */
-bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags);
+/*
+ * true when m was taken (encrypted, queued for its SAs, or dropped by
+ * policy). nh: its route when already looked up (needed when it may lead
+ * into an XFRM interface), else NULL.
+ */
+struct gw_nh;
+bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags,
+		     const struct gw_nh *nh);
 /* The same for a packet the host sent through its TAP (data at IP); IKE bypasses. */
 bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m);
 /*
@@ -151,6 +159,11 @@ bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
  * an in policy refused it (dropped, counted). IKE bypasses.
  */
 bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3);
+/*
+ * Forwarded cleartext (data at its IP header) against the fwd policies:
+ * true when refused (dropped, counted) — RFC 4301 5.2, XFRM_POLICY_FWD.
+ */
+bool gw_ipsec_forward_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m);
 void gw_ipsec_flush(struct gw *g, struct gw_worker *w);
 int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w);
 /* Process-wide ESP hooks (NAT-T mapping changes to g->mappings); NULL: unhook. */

@@ -1,37 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The IPsec steps of the packet path around esp/ and ah/ (RFC 4301 5.1, 5.2):
- *  - inbound: SA by (daddr, SPI, proto) for a burst, ESP or AH (the SA's
- *    protocol decides) in groups of one SA; a packet that comes out as
- *    ESP/AH for us again goes round once more (AH over ESP bundles), the
- *    SAs it went through kept as its secpath. The result must match every
- *    SA's selector, and the templates of the `in` (for us) or `fwd`
- *    (forwarded) policy it matches; then it is forwarded or delivered to
- *    the host;
- *  - cleartext for our addresses is checked against the `in` policies: one
- *    that wants IPsec refuses it (RFC 4301 5.2);
+ * The IPsec steps of the packet path around esp/ and ah/ (RFC 4301 5.1,
+ * 5.2). Every decision about policy is sa/policy_path.h's, the same code
+ * xfrmgw-pcap runs; this file gives it the packet's context (its mark, the
+ * XFRM interface it came on or is routed into, the SAs it went through)
+ * and turns verdicts into drops, counters and ACQUIREs:
+ *  - inbound: SA by (daddr, SPI, proto, mark) for a burst, ESP or AH (the
+ *    SA's protocol decides) in groups of one SA; a packet that comes out
+ *    as ESP/AH for us again goes round once more (AH over ESP bundles),
+ *    the SAs it went through kept as its secpath, each SA's SET_MARK
+ *    applied. Then the in (for us) or fwd (forwarded) check: selectors,
+ *    policy, templates; with no policy, what came out of a tunnel-mode SA
+ *    is dropped (as the kernel) and the direction's default applies;
+ *  - cleartext, for us or forwarded, gets the same check with an empty
+ *    secpath: what a policy protects is never accepted in clear;
  *  - outbound, forwarded or from the host through its TAP (XFRM's output
- *    path for locally generated packets): SPD lookup, the template list ->
- *    SAs (or ACQUIRE), inner fragmentation to the post-encapsulation MTU
- *    (RFC 4301 8.1) or ICMP when DF forbids it, the templates applied in
- *    order (ah/bundle.h: ESP then AH) in groups of one SA list, then routed
- *    as is.
+ *    path for locally generated packets): policy, template list -> SAs (or
+ *    ACQUIRE), inner fragmentation to the post-encapsulation MTU (RFC 4301
+ *    8.1) or ICMP when DF forbids it, the templates applied in order
+ *    (ah/bundle.h: ESP then AH) in groups of one SA list, then routed as
+ *    is. A packet routed into an XFRM interface is matched with its if_id
+ *    and dropped when no policy transforms it.
  * An inbound SA's replay window has one writer at a time: with several
  * workers its bursts are serialised by a lock stripe.
  *
- * IKE bypasses the SPD both ways. charon puts a bypass policy on each of its
- * IKE sockets (setsockopt IP_XFRM_POLICY / IPV6_XFRM_POLICY), which the
- * kernel consults before the SPD; xfrmgw does not see sockets, so it
- * exempts what those sockets carry: UDP from our address with source port
- * 500 or 4500 (outbound), UDP to our address with destination port 500 or
- * 4500 that is not ESP (inbound; ESP in UDP was told apart by classify.c).
- * NAT-keepalives (RFC 3948 2.3) ride the same sockets. Neighbour Discovery
- * (RFC 4861, ICMPv6 133-137) is exempt too: the gateway answers ND for its
- * addresses itself, and the link must work before any SA can.
- *
- * Unlike the kernel, a decapsulated packet that matches no `in`/`fwd`
- * policy is accepted (its SAs' selectors were checked); the kernel drops
- * one that came through a tunnel-mode SA.
+ * IKE and ND bypass the SPD both ways (policy_bypass in sa/policy_path.h
+ * says why).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -49,30 +43,23 @@
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/gateway.h"
 #include "dataplane/gw/gw.h"
-#include "dataplane/gw/ipsec_flow.h"
+#include "dataplane/gw/mark.h"
 #include "dataplane/gw/route.h"
 #include "esp/esp.h"
 #include "sa/lifetime.h"
+#include "sa/policy_path.h"
 #include "sa/sad.h"
 #include "sa/spd.h"
 
 #define OUT_PENDING	256
 #define SECPATH_MAX	BUNDLE_MAX	/* SAs one packet goes through */
-#define IKE_PORT	500
-#define NATT_PORT	4500
-
-/* The SAs a packet goes through, in order (outbound: innermost first). */
-struct sa_chain {
-	uint8_t n;
-	struct xfrm_sa *sa[SECPATH_MAX];
-};
 
 struct gw_ipsec_lcore {
 	struct esp_lcore *esp;
 	struct ah_lcore *ah;
 	struct bundle_lcore bl;		/* drives esp and ah */
 	unsigned int n;
-	struct sa_chain chain[OUT_PENDING];
+	struct secpath chain[OUT_PENDING];
 	struct rte_mbuf *m[OUT_PENDING];
 };
 
@@ -81,7 +68,8 @@ struct in_pkt {
 	struct rte_mbuf *m;
 	uint8_t proto;
 	bool natt;
-	struct sa_chain sp;		/* outermost first */
+	uint32_t mark;			/* after the SAs' SET_MARK so far */
+	struct secpath sp;		/* outermost first */
 };
 
 int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w)
@@ -227,134 +215,58 @@ unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
 	return o;
 }
 
-/* ---- what bypasses the SPD (see the top of the file) ---- */
+/* ---- the SPD's verdicts (sa/policy_path.h) as the packet path's drop reasons ---- */
 
-static bool is_nd(const struct spd_flow *f)
-{
-	uint8_t type = (uint8_t)rte_be_to_cpu_16(f->sport);
-
-	return f->family == AF_INET6 && f->proto == IPPROTO_ICMPV6 && type >= 133 && type <= 137;
-}
-
-static bool is_ike_port(rte_be16_t port)
-{
-	return port == rte_cpu_to_be_16(IKE_PORT) || port == rte_cpu_to_be_16(NATT_PORT);
-}
-
-static bool is_local(const struct gw_worker *w, const struct spd_flow *f, const xfrm_address_t *a)
-{
-	return f->family == AF_INET ? gw_is_local4(w->routes, -1, a->a4) :
-				      gw_is_local6(w->routes, -1, (const uint8_t *)a->a6);
-}
-
-static bool bypass_out(const struct gw_worker *w, const struct spd_flow *f)
-{
-	if (is_nd(f))
-		return true;
-	return f->proto == IPPROTO_UDP && is_ike_port(f->sport) && is_local(w, f, &f->saddr);
-}
-
-static bool bypass_in(const struct gw_worker *w, const struct spd_flow *f)
-{
-	if (is_nd(f))
-		return true;
-	return f->proto == IPPROTO_UDP && is_ike_port(f->dport) && is_local(w, f, &f->daddr);
-}
-
-/* ---- inbound policy check (RFC 4301 5.2 steps 3b, 4; XFRM's xfrm_policy_ok) ---- */
-
-static bool addr_any(const xfrm_address_t *a)
-{
-	static const xfrm_address_t zero;
-
-	return !memcmp(a, &zero, sizeof(zero));
-}
-
-/* Does SA sa satisfy template t (protocol, SPI, reqid, mode, tunnel endpoints)? */
-static bool tmpl_ok(const struct xfrm_user_tmpl *t, const struct xfrm_sa *sa)
-{
-	if (sa->id.proto != t->id.proto || sa->mode != t->mode)
-		return false;
-	if ((t->id.spi && t->id.spi != sa->id.spi) || (t->reqid && t->reqid != sa->reqid))
-		return false;
-	if (sa->mode == XFRM_MODE_TRANSPORT)
-		return true;
-	return (addr_any(&t->id.daddr) || !memcmp(&t->id.daddr, &sa->id.daddr, sizeof(sa->id.daddr))) &&
-	       (addr_any(&t->saddr) || !memcmp(&t->saddr, &sa->saddr, sizeof(sa->saddr)));
-}
+static const uint8_t verdict_drop[PV_MAX] = {
+	[PV_BLOCK] = GW_DROP_POLICY_BLOCK,
+	[PV_DEFAULT_BLOCK] = GW_DROP_POLICY_DEFAULT_BLOCK,
+	[PV_CLEARTEXT] = GW_DROP_POLICY_CLEARTEXT,
+	[PV_TEMPLATES] = GW_DROP_POLICY_TEMPLATES,
+	[PV_SELECTOR] = GW_DROP_POLICY_MISMATCH,
+	[PV_NO_POLICY_TUNNEL] = GW_DROP_POLICY_NONE_TUNNEL,
+	[PV_ACQUIRE] = GW_DROP_ACQUIRE,
+	[PV_MALFORMED] = GW_DROP_BAD_EXT_HDRS,
+};
 
 /*
- * The policy's templates against the secpath: the outermost template
- * (tmpl[n-1]) first against the first SA removed. A transport SA that no
- * template names may sit between them; a tunnel SA may not, nor may one be
- * left over. An optional template may be absent.
+ * The inbound check of a packet (its IP header at l3) for us (dir in) or
+ * forwarded (fwd), after the SAs of sp. false: dropped and counted.
  */
-static bool secpath_ok(const struct xfrm_policy *pol, const struct sa_chain *sp)
+static bool check_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3,
+		     uint8_t dir, const struct policy_ctx *ctx, const struct secpath *sp)
 {
-	unsigned int k = 0;
+	enum policy_verdict v = policy_check_in(g->spd, dir, m, l3, ctx, sp, NULL);
 
-	for (int i = (int)pol->ntmpl - 1; i >= 0; i--) {
-		const struct xfrm_user_tmpl *t = &pol->tmpl[i];
-		bool found = false;
-
-		for (unsigned int j = k; j < sp->n; j++) {
-			if (tmpl_ok(t, sp->sa[j])) {
-				k = j + 1;
-				found = true;
-				break;
-			}
-			if (sp->sa[j]->mode != XFRM_MODE_TRANSPORT)
-				break;
-		}
-		if (!found && !t->optional)
-			return false;
-	}
-	for (; k < sp->n; k++)
-		if (sp->sa[k]->mode != XFRM_MODE_TRANSPORT)
-			return false;
-	return true;
-}
-
-/* -1 when the packet (flow f, secpath sp) may pass policy dir, else the drop reason. */
-static int policy_check(struct gw *g, struct gw_worker *w, uint8_t dir, const struct spd_flow *f,
-			const struct sa_chain *sp)
-{
-	struct xfrm_policy *pol;
-
-	if (!g->spd || bypass_in(w, f))
-		return -1;
-	pol = spd_lookup(g->spd, dir, f);
-	if (!pol)
-		return -1;
-	spd_policy_used(pol, w->now / g->hz);
-	if (pol->action == XFRM_POLICY_BLOCK)
-		return GW_DROP_POLICY_BLOCK;
-	if (!secpath_ok(pol, sp))
-		return sp->n ? GW_DROP_POLICY_TEMPLATES : GW_DROP_POLICY_CLEARTEXT;
-	return -1;
+	if (v == PV_PASS)
+		return true;
+	gw_drop(w, m, (enum gw_drop)verdict_drop[v]);
+	return false;
 }
 
 bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3)
 {
-	static const struct sa_chain none;
-	struct spd_flow f;
-	int why;
+	static const struct secpath none;
+	struct policy_ctx ctx = { .mark = gw_mark(m), .now = w->now / g->hz };
 
 	if (!g->spd)
 		return false;
-	rte_pktmbuf_adj(m, l3);
-	gw_flow_of(m, &f);
-	rte_pktmbuf_prepend(m, l3);
-	why = policy_check(g, w, XFRM_POLICY_IN, &f, &none);
-	if (why < 0)
+	return !check_in(g, w, m, l3, XFRM_POLICY_IN, &ctx, &none);
+}
+
+bool gw_ipsec_forward_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
+{
+	static const struct secpath none;
+	struct policy_ctx ctx = { .mark = gw_mark(m), .now = w->now / g->hz };
+
+	if (!g->spd)
 		return false;
-	gw_drop(w, m, (enum gw_drop)why);
-	return true;
+	return !check_in(g, w, m, 0, XFRM_POLICY_FWD, &ctx, &none);
 }
 
 /* ---- inbound ---- */
 
-static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sad_in_key *k)
+static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, uint32_t mark,
+		   struct sad_in_key *k)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t off = m->l3_len + (natt ? sizeof(struct rte_udp_hdr) : 0), sb;
@@ -362,6 +274,7 @@ static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sa
 
 	memset(k, 0, sizeof(*k));
 	k->proto = proto;
+	k->mark = mark;		/* the inbound lookup ignores if_id, as xfrm_input's */
 	if ((p[0] >> 4) == 4) {
 		k->family = AF_INET;
 		memcpy(&k->daddr.a4, p + 16, 4);
@@ -375,36 +288,26 @@ static void in_key(const struct rte_mbuf *m, uint8_t proto, bool natt, struct sa
 		memcpy(&k->spi, spi, 4);	/* 2 bytes past a 4-aligned word behind Ethernet */
 }
 
-/* RFC 4301 5.2 step 4: the inner packet must match the selector of every SA it came through. */
-static bool selectors_ok(const struct sa_chain *sp, const struct spd_flow *f)
-{
-	for (unsigned int i = 0; i < sp->n; i++) {
-		const struct xfrm_sa *sa = sp->sa[i];
-
-		if (sa->sel.family && f->family == sa->sel.family &&
-		    !spd_selector_match(&sa->sel, f))
-			return false;
-	}
-	return true;
-}
-
-/* The packet has left its last SA: selectors, policy, then on its way. */
+/*
+ * The packet has left its last SA: it arrives on the XFRM interface of the
+ * innermost SA's if_id (if one is configured, as the kernel's xfrmi
+ * receive hook), with the mark the SAs set; the in (for us) or fwd
+ * policy check, then on its way.
+ */
 static void in_done(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, enum gw_class k,
-		    const struct sa_chain *sp)
+		    const struct secpath *sp, uint32_t mark)
 {
-	struct spd_flow f;
-	int why;
+	struct policy_ctx ctx = { .mark = mark, .now = w->now / g->hz };
+	int xi = gw_xfrmi_by_if_id(w->routes, sp->sa[sp->n - 1]->if_id);
 
-	gw_flow_of(m, &f);
-	if (!selectors_ok(sp, &f)) {
-		gw_drop(w, m, GW_DROP_POLICY_MISMATCH);
-		return;
+	gw_set_mark(m, mark);
+	if (xi >= 0) {
+		ctx.if_id = w->routes->xfrmi_if_id[xi];
+		w->stats.xfrmi[xi].rx_packets++;
+		w->stats.xfrmi[xi].rx_bytes += rte_pktmbuf_pkt_len(m);
 	}
-	why = policy_check(g, w, k == GW_CL_FORWARD ? XFRM_POLICY_FWD : XFRM_POLICY_IN, &f, sp);
-	if (why >= 0) {
-		gw_drop(w, m, (enum gw_drop)why);
+	if (!check_in(g, w, m, 0, k == GW_CL_FORWARD ? XFRM_POLICY_FWD : XFRM_POLICY_IN, &ctx, sp))
 		return;
-	}
 	if (k == GW_CL_FORWARD)
 		gw_output(g, w, m, GW_OUT_FORWARD);
 	else	/* for the gateway itself: local delivery through the route's LOCAL hop */
@@ -413,26 +316,26 @@ static void in_done(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, enum 
 
 /* A decapsulated packet: another SA for us (*next filled, true), or done. */
 static bool after_decap(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
-			const struct sa_chain *sp, struct in_pkt *next)
+			const struct secpath *sp, uint32_t mark, struct in_pkt *next)
 {
 	struct gw_cls c;
 	enum gw_class k = gw_classify_ip(w->routes, m, &c);
 
 	if (k == GW_CL_MALFORMED) {
-		gw_drop(w, m, GW_DROP_MALFORMED);
+		gw_drop(w, m, c.bad_chain ? GW_DROP_BAD_EXT_HDRS : GW_DROP_MALFORMED);
 		return false;
 	}
 	if (k == GW_CL_IPSEC && sp->n < SECPATH_MAX) {
 		next->m = m;
 		next->proto = c.proto;
 		next->natt = c.natt;
+		next->mark = mark;
 		next->sp = *sp;
 		return true;
 	}
-	in_done(g, w, m, k, sp);
+	in_done(g, w, m, k, sp, mark);
 	return false;
 }
-
 static uint16_t inbound_group(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa,
 			      struct rte_mbuf **m, uint16_t n)
 {
@@ -460,7 +363,7 @@ static uint16_t inbound_group(struct gw *g, struct gw_worker *w, struct xfrm_sa 
 
 static bool same_group(const struct in_pkt *a, const struct in_pkt *b)
 {
-	return a->natt == b->natt && a->sp.n == b->sp.n &&
+	return a->natt == b->natt && a->mark == b->mark && a->sp.n == b->sp.n &&
 	       !memcmp(a->sp.sa, b->sp.sa, a->sp.n * sizeof(a->sp.sa[0]));
 }
 
@@ -479,11 +382,12 @@ static uint16_t inbound_round(struct gw *g, struct gw_worker *w, struct in_pkt *
 	uint16_t nn = 0;
 
 	for (uint16_t i = 0; i < n; i++)
-		in_key(p[i].m, p[i].proto, p[i].natt, &keys[i]);
+		in_key(p[i].m, p[i].proto, p[i].natt, p[i].mark, &keys[i]);
 	sad_lookup_in_burst(g->sad, keys, n, sa);
 	for (uint16_t i = 0; i < n; i++) {
-		struct sa_chain sp = p[i].sp;
+		struct secpath sp = p[i].sp;
 		uint16_t k = 0, good;
+		uint32_t mark;
 
 		if (done[i])
 			continue;
@@ -498,8 +402,9 @@ static uint16_t inbound_round(struct gw *g, struct gw_worker *w, struct in_pkt *
 			}
 		good = inbound_group(g, w, sa[i], grp, k);
 		sp.sa[sp.n++] = sa[i];
+		mark = policy_smark(sa[i], p[i].mark);	/* XFRMA_SET_MARK on input */
 		for (uint16_t j = 0; j < good; j++)
-			nn += after_decap(g, w, grp[j], &sp, &next[nn]);
+			nn += after_decap(g, w, grp[j], &sp, mark, &next[nn]);
 		for (uint16_t j = good; j < k; j++)
 			gw_drop(w, grp[j], GW_DROP_IPSEC);
 	}
@@ -523,6 +428,7 @@ void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint
 			cur[i].m = m[done + i];
 			cur[i].proto = proto[done + i];
 			cur[i].natt = natt[done + i];
+			cur[i].mark = gw_mark(m[done + i]);
 			cur[i].sp.n = 0;
 		}
 		done += c;
@@ -534,33 +440,15 @@ void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint
 	}
 }
 
+
 /* ---- outbound ---- */
 
-/* The SAD key of template t: the current endpoints, unless t is a tunnel. */
-static void out_key(const struct xfrm_user_tmpl *t, const xfrm_address_t *saddr,
-		    const xfrm_address_t *daddr, uint16_t family, struct sad_out_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	if (t->mode == XFRM_MODE_TUNNEL) {
-		k->saddr = t->saddr;
-		k->daddr = t->id.daddr;
-		k->family = t->family;
-	} else {
-		k->saddr = *saddr;
-		k->daddr = *daddr;
-		k->family = family;
-	}
-	k->reqid = t->reqid;
-	k->proto = t->id.proto;
-	k->mode = t->mode;
-	k->spi = t->id.spi;
-}
-
 /* XFRM_MSG_ACQUIRE through the control thread, once a second per policy. */
-static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
-		    const struct xfrm_user_tmpl *t, const struct sad_out_key *k,
-		    const struct spd_flow *f)
+static void acquire(struct gw *g, struct gw_worker *w, const struct policy_out *o)
 {
+	struct xfrm_policy *pol = o->pol;
+	const struct sad_out_key *k = &o->missing_key;
+	const struct spd_flow *f = &o->flow;
 	uintptr_t sec = (uintptr_t)(w->now / g->hz) + 1;
 	uintptr_t last = (uintptr_t)__atomic_load_n(&pol->priv, __ATOMIC_RELAXED);
 	struct xgw_acquire a;
@@ -572,7 +460,7 @@ static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
 	memset(&a, 0, sizeof(a));
 	a.dir = pol->dir;
 	a.index = pol->index;
-	a.tmpl = *t;
+	a.tmpl = *o->missing;
 	a.saddr = k->saddr;
 	a.daddr = k->daddr;
 	a.flow.daddr = f->daddr;
@@ -590,41 +478,6 @@ static void acquire(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
 		w->stats.acquires++;
 }
 
-/*
- * Templates -> SAs in XFRM order (xfrm_tmpl_resolve): a tunnel template
- * moves the endpoints the templates after it are looked up with; an
- * optional template without an SA is skipped. false (ACQUIRE raised for the
- * first template missing) when a required one has no SA.
- */
-static bool resolve(struct gw *g, struct gw_worker *w, struct xfrm_policy *pol,
-		    const struct spd_flow *f, struct sa_chain *ch)
-{
-	xfrm_address_t saddr = f->saddr, daddr = f->daddr;
-	uint16_t family = f->family;
-	struct sad_out_key k;
-
-	ch->n = 0;
-	for (unsigned int i = 0; i < pol->ntmpl; i++) {
-		const struct xfrm_user_tmpl *t = &pol->tmpl[i];
-		struct xfrm_sa *sa;
-
-		out_key(t, &saddr, &daddr, family, &k);
-		sa = sad_lookup_out(g->sad, &k);
-		if (!sa || !sa->ops) {
-			if (t->optional)
-				continue;
-			acquire(g, w, pol, t, &k, f);
-			return false;
-		}
-		if (ch->n == SECPATH_MAX)
-			return false;
-		ch->sa[ch->n++] = sa;
-		saddr = k.saddr;
-		daddr = k.daddr;
-		family = k.family;
-	}
-	return true;
-}
 
 /* The MTU toward the SA's outer destination. */
 static unsigned int outer_mtu(struct gw_worker *w, const struct xfrm_sa *sa)
@@ -635,7 +488,7 @@ static unsigned int outer_mtu(struct gw_worker *w, const struct xfrm_sa *sa)
 	return nh ? w->routes->port[nh->port].mtu : 1500;
 }
 
-static void pend(struct gw *g, struct gw_worker *w, const struct sa_chain *ch, struct rte_mbuf *m)
+static void pend(struct gw *g, struct gw_worker *w, const struct secpath *ch, struct rte_mbuf *m)
 {
 	struct gw_ipsec_lcore *l = w->ipsec;
 
@@ -646,7 +499,7 @@ static void pend(struct gw *g, struct gw_worker *w, const struct sa_chain *ch, s
 }
 
 /* RFC 4301 8.1: fit the inner packet to what the SAs leave of the outer MTU. */
-static void fit_and_pend(struct gw *g, struct gw_worker *w, const struct sa_chain *ch,
+static void fit_and_pend(struct gw *g, struct gw_worker *w, const struct secpath *ch,
 			 struct rte_mbuf *m)
 {
 	unsigned int mtu = outer_mtu(w, ch->sa[ch->n - 1]), over = 0, room;
@@ -697,56 +550,86 @@ static void forward_hop(struct rte_mbuf *m)
 	}
 }
 
-static bool output_flow(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
-			const struct spd_flow *f, unsigned int flags)
+/*
+ * RFC 4301 5.1 for a packet on its way out (m at its IP header): the SPD
+ * (sa/policy_path.h) with the packet's mark and, when the route sends it
+ * into an XFRM interface (nh), that interface's if_id. true when m was
+ * taken: queued for its SAs, or dropped.
+ */
+static bool output_decide(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
+			  unsigned int flags, const struct gw_nh *nh)
 {
-	struct xfrm_policy *pol;
-	struct sa_chain ch;
+	struct policy_ctx ctx = {
+		.mark = gw_mark(m),
+		.now = w->now / g->hz,
+		.icmp_local = flags & GW_OUT_ICMP,
+		.host = flags & GW_OUT_HOST,
+	};
+	int xi = nh && nh->type == GW_NH_XFRMI ? nh->port : -1;
+	struct policy_out o;
+	enum policy_verdict v;
 
-	pol = spd_lookup(g->spd, XFRM_POLICY_OUT, f);
-	if (!pol)
-		return false;
-	spd_policy_used(pol, w->now / g->hz);
-	if (pol->action == XFRM_POLICY_BLOCK) {
-		gw_drop(w, m, GW_DROP_POLICY_BLOCK);
+	if (xi >= 0)
+		ctx.if_id = w->routes->xfrmi_if_id[xi];
+	v = policy_resolve_out(g->spd, g->sad, m, 0, &ctx, &o);
+	switch (v) {
+	case PV_PASS:
+		if (xi < 0)
+			return false;
+		/* the kernel's XFRM interface drops what no policy transforms */
+		w->stats.xfrmi[xi].tx_errors++;
+		gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
+		return true;
+	case PV_BUNDLE:
+		break;
+	case PV_ACQUIRE:
+		acquire(g, w, &o);
+		/* fall through */
+	default:
+		if (xi >= 0)
+			w->stats.xfrmi[xi].tx_errors++;
+		gw_drop(w, m, (enum gw_drop)verdict_drop[v]);
 		return true;
 	}
-	if (!resolve(g, w, pol, f, &ch)) {
-		gw_drop(w, m, GW_DROP_ACQUIRE);
+	if (o.bundle.n > SECPATH_MAX) {
+		gw_drop(w, m, GW_DROP_IPSEC);
 		return true;
 	}
-	if (!ch.n)
-		return false;	/* no template (bypass), or only optional ones */
+	if (xi >= 0) {
+		w->stats.xfrmi[xi].tx_packets++;
+		w->stats.xfrmi[xi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	}
 	if (flags & GW_OUT_FORWARD)
 		forward_hop(m);
-	fit_and_pend(g, w, &ch, m);
+	/* XFRMA_SET_MARK: the mark the encapsulated packet leaves with */
+	gw_set_mark(m, policy_smark(o.bundle.sa[o.bundle.n - 1], ctx.mark));
+	fit_and_pend(g, w, &o.bundle, m);
 	return true;
 }
 
-bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags)
+bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags,
+		     const struct gw_nh *nh)
 {
-	struct spd_flow f;
-
-	if (!g->spd || !g->sad || !w->ipsec)
+	if (!g->spd || !g->sad || !w->ipsec) {
+		if (nh && nh->type == GW_NH_XFRMI) {
+			gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
+			return true;
+		}
 		return false;
-	gw_flow_of(m, &f);
-	return output_flow(g, w, m, &f, flags);
+	}
+	return output_decide(g, w, m, flags, nh);
 }
 
 bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
 {
-	struct spd_flow f;
-
 	if (!g->spd || !g->sad || !w->ipsec)
 		return false;
-	gw_flow_of(m, &f);
-	if (bypass_out(w, &f))
-		return false;
-	return output_flow(g, w, m, &f, 0);
+	gw_set_mark(m, 0);
+	return output_decide(g, w, m, GW_OUT_HOST, NULL);
 }
 
 /* Apply one SA list to k packets (ah/bundle.h); the good ones first. */
-static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const struct sa_chain *ch,
+static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const struct secpath *ch,
 			  struct rte_mbuf **m, uint16_t k)
 {
 	struct bundle_tmpl t[SECPATH_MAX];
@@ -772,7 +655,7 @@ static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const s
 	return good;
 }
 
-static bool same_chain(const struct sa_chain *a, const struct sa_chain *b)
+static bool same_chain(const struct secpath *a, const struct secpath *b)
 {
 	return a->n == b->n && !memcmp(a->sa, b->sa, a->n * sizeof(a->sa[0]));
 }
@@ -785,7 +668,7 @@ void gw_ipsec_flush(struct gw *g, struct gw_worker *w)
 	if (!l)
 		return;
 	for (unsigned int i = 0; i < l->n; i++) {
-		struct sa_chain ch = l->chain[i];
+		struct secpath ch = l->chain[i];
 		uint16_t k = 0, good;
 
 		if (!ch.n)

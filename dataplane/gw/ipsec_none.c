@@ -6,6 +6,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/gw/gw.h"
+#include "dataplane/gw/route.h"
 
 void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint16_t n,
 		    const uint8_t *proto, const bool *natt)
@@ -17,12 +18,23 @@ void gw_ipsec_input(struct gw *g, struct gw_worker *w, struct rte_mbuf **m, uint
 		gw_drop(w, m[i], GW_DROP_NO_IPSEC);
 }
 
-bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags)
+bool gw_ipsec_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsigned int flags,
+		     const struct gw_nh *nh)
+{
+	(void)g;
+	(void)flags;
+	if (nh && nh->type == GW_NH_XFRMI) {
+		gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
+		return true;
+	}
+	return false;
+}
+
+bool gw_ipsec_forward_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
 {
 	(void)g;
 	(void)w;
 	(void)m;
-	(void)flags;
 	return false;
 }
 

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/gw/gw.h"
+#include "dataplane/gw/mark.h"
 #include "dataplane/gw/route.h"
 
 /* Our address to send an error from: the arrival port's, else any. */
@@ -62,8 +63,9 @@ void gw_icmp_error(struct gw *g, struct gw_worker *w, struct rte_mbuf *orig, uin
 	if (!m)
 		return;
 	m->port = orig->port;
+	gw_set_mark(m, 0);
 	w->stats.icmp_errors++;
-	gw_output(g, w, m, 0);
+	gw_output(g, w, m, GW_OUT_ICMP);
 }
 
 /* Decapsulated traffic for the gateway itself: up the port's TAP. */
@@ -123,12 +125,19 @@ static void output4(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsig
 		gw_drop(w, m, GW_DROP_TTL);
 		return;
 	}
-	if (!(flags & GW_OUT_NO_POLICY) && gw_ipsec_output(g, w, m, flags))
+	/* with XFRM interfaces the route comes first: it may lead into one */
+	nh = w->routes->nb_xfrmi ? gw_route4(w->routes, ip->dst_addr) : NULL;
+	if (!(flags & GW_OUT_NO_POLICY) && gw_ipsec_output(g, w, m, flags, nh))
 		return;
-	nh = gw_route4(w->routes, ip->dst_addr);
+	if (!w->routes->nb_xfrmi)
+		nh = gw_route4(w->routes, ip->dst_addr);
 	if (!nh) {
 		gw_icmp_error(g, w, m, GW_ICMP_UNREACH, GW_ICMP_UNREACH_NET, 0);
 		gw_drop(w, m, GW_DROP_NO_ROUTE);
+		return;
+	}
+	if (nh->type == GW_NH_XFRMI) {	/* already IPsec output: no second pass */
+		gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
 		return;
 	}
 	if (flags & GW_OUT_FORWARD)
@@ -158,9 +167,15 @@ static void output6(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsig
 		gw_drop(w, m, GW_DROP_TTL);
 		return;
 	}
-	if (!(flags & GW_OUT_NO_POLICY) && gw_ipsec_output(g, w, m, flags))
+	nh = w->routes->nb_xfrmi ? gw_route6(w->routes, ip->dst_addr) : NULL;
+	if (!(flags & GW_OUT_NO_POLICY) && gw_ipsec_output(g, w, m, flags, nh))
 		return;
-	nh = gw_route6(w->routes, ip->dst_addr);
+	if (!w->routes->nb_xfrmi)
+		nh = gw_route6(w->routes, ip->dst_addr);
+	if (nh && nh->type == GW_NH_XFRMI) {
+		gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
+		return;
+	}
 	if (nh && nh->type == GW_NH_LOCAL) {
 		deliver_local(g, w, nh->port, m, RTE_ETHER_TYPE_IPV6);
 		return;

@@ -132,8 +132,12 @@ void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16])
 static void port_l3(struct gw_routes *r, const struct xgw_config *cfg, const uint8_t (*macs)[6])
 {
 	r->nb_ports = cfg->nb_ports;
+	r->nb_xfrmi = cfg->nb_xfrmi;
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		r->xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
 	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
 		r->port[p].mtu = cfg->ports[p].mtu ? cfg->ports[p].mtu : 1500;
+		r->port[p].mark = cfg->ports[p].mark;
 		if (macs) {
 			gw_ll6_from_mac(macs[p], r->port[p].ll6);
 			r->port[p].has_ll6 = true;
@@ -198,6 +202,10 @@ static int add_routes(struct gw_routes *r, const struct xgw_config *cfg, char *m
 		int err;
 
 		nh.type = rc->has_via ? GW_NH_VIA : GW_NH_ONLINK;
+		if (rc->xfrmi >= 0) {	/* into an XFRM interface: port is its index */
+			nh.type = GW_NH_XFRMI;
+			nh.port = (uint16_t)rc->xfrmi;
+		}
 		if (rc->has_via)
 			memcpy(nh.via, rc->via, 16);
 		prefix_of(rc->prefix, rc->plen, rc->family == AF_INET ? 4 : 16, pfx);

@@ -20,12 +20,13 @@ enum gw_nh_type {
 	GW_NH_LOCAL,		/* one of our addresses: deliver here */
 	GW_NH_ONLINK,		/* the destination itself is the neighbour */
 	GW_NH_VIA,		/* through the gateway address via */
+	GW_NH_XFRMI,		/* into XFRM interface number port (route-based IPsec) */
 };
 
 struct gw_nh {
 	uint8_t type;		/* enum gw_nh_type */
 	uint8_t family;
-	uint16_t port;		/* index into the configuration's ports */
+	uint16_t port;		/* index into the configuration's ports (xfrmi for GW_NH_XFRMI) */
 	uint8_t via[16];
 };
 
@@ -34,6 +35,7 @@ struct gw_nh {
 
 struct gw_port_l3 {
 	uint16_t mtu;
+	uint32_t mark;		/* the mark its received packets carry */
 	bool has4, has6;
 	uint32_t addr4;		/* network order: first IPv4 address */
 	uint8_t addr6[16];	/* first global IPv6 address */
@@ -51,7 +53,18 @@ struct gw_routes {
 	struct gw_nh nh[GW_MAX_NH];
 	unsigned int nb_ports;
 	struct gw_port_l3 port[XGW_MAX_PORTS];
+	unsigned int nb_xfrmi;
+	uint32_t xfrmi_if_id[XGW_MAX_XFRMI];	/* XFRM interfaces (GW_NH_XFRMI's port) */
 };
+
+/* The XFRM interface with this if_id, or -1. */
+static inline int gw_xfrmi_by_if_id(const struct gw_routes *r, uint32_t if_id)
+{
+	for (unsigned int i = 0; if_id && i < r->nb_xfrmi; i++)
+		if (r->xfrmi_if_id[i] == if_id)
+			return (int)i;
+	return -1;
+}
 
 /*
  * Tables for cfg (addresses become /32 and /128 LOCAL routes, connected

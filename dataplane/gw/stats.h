@@ -35,6 +35,10 @@ enum gw_drop {
 	GW_DROP_HOST_REPLY,	/* the host's ARP/NA reply (the gateway answered) */
 	GW_DROP_POLICY_CLEARTEXT,/* arrived in clear, its in policy wants IPsec (RFC 4301 5.2) */
 	GW_DROP_POLICY_TEMPLATES,/* decapsulated, the SAs are not what its in/fwd policy wants */
+	GW_DROP_POLICY_NONE_TUNNEL,/* out of a tunnel-mode SA, no in/fwd policy matches */
+	GW_DROP_POLICY_DEFAULT_BLOCK,/* no policy, the direction's default is block */
+	GW_DROP_BAD_EXT_HDRS,	/* IPv6 extension header chain too long or truncated */
+	GW_DROP_XFRMI_NO_POLICY,/* routed into an XFRM interface, no out policy/SA bundle */
 	GW_DROP_MAX
 };
 
@@ -44,6 +48,13 @@ struct gw_port_counters {
 	uint64_t rx_packets, rx_bytes;
 	uint64_t tx_packets, tx_bytes;
 	uint64_t to_host, from_host;
+};
+
+/* One XFRM interface as a network device would count it. */
+struct gw_xfrmi_counters {
+	uint64_t rx_packets, rx_bytes;	/* decapsulated, arrived on it */
+	uint64_t tx_packets, tx_bytes;	/* routed into it and encapsulated */
+	uint64_t tx_errors;		/* routed into it, no policy or SA */
 };
 
 struct gw_lcore_stats {
@@ -57,6 +68,7 @@ struct gw_lcore_stats {
 	uint64_t acquires;
 	uint64_t drop[GW_DROP_MAX];
 	struct gw_port_counters port[XGW_MAX_PORTS];
+	struct gw_xfrmi_counters xfrmi[XGW_MAX_XFRMI];
 } __rte_cache_aligned;
 
 #endif

@@ -46,6 +46,10 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_HOST_REPLY] = "host_reply",
 	[GW_DROP_POLICY_CLEARTEXT] = "policy_cleartext",
 	[GW_DROP_POLICY_TEMPLATES] = "policy_templates",
+	[GW_DROP_POLICY_NONE_TUNNEL] = "policy_none_tunnel",
+	[GW_DROP_POLICY_DEFAULT_BLOCK] = "policy_default_block",
+	[GW_DROP_BAD_EXT_HDRS] = "bad_ext_headers",
+	[GW_DROP_XFRMI_NO_POLICY] = "xfrmi_no_policy",
 };
 
 const char *gw_drop_name(enum gw_drop d)

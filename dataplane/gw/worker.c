@@ -20,6 +20,8 @@
 
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/gw.h"
+#include "dataplane/gw/mark.h"
+#include "dataplane/gw/route.h"
 #include "sa/rcu.h"
 
 #define HOUSEKEEPING_MS 100
@@ -38,6 +40,7 @@ static void reassemble(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
 	if (!whole)
 		return;
 	w->stats.reassembled++;
+	gw_set_mark(whole, w->routes->port[port].mark);
 	switch (gw_classify_ip(w->routes, whole, &c)) {
 	case GW_CL_IPSEC:
 		ipsec[*ni] = whole;
@@ -51,6 +54,7 @@ static void reassemble(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
 		rte_pktmbuf_prepend(whole, RTE_ETHER_HDR_LEN);
 		gw_to_host(g, w, port, whole);
 		break;
+	case GW_CL_FORWARD:	/* a reassembled fragment is never ours to forward */
 	default:
 		gw_drop(w, whole, GW_DROP_REASM);
 		break;
@@ -67,13 +71,16 @@ static void rx_port(struct gw *g, struct gw_worker *w, uint16_t port, struct rte
 	enum gw_class k;
 	struct gw_cls c;
 
+	uint32_t mark = w->routes->port[port].mark;
+
 	for (uint16_t i = 0; i < n; i++) {
 		w->stats.port[port].rx_packets++;
 		w->stats.port[port].rx_bytes += rte_pktmbuf_pkt_len(m[i]);
+		gw_set_mark(m[i], mark);
 		k = gw_classify(w->routes, port, g->port[port].mac, m[i], &c);
 		switch (k) {
 		case GW_CL_MALFORMED:
-			gw_drop(w, m[i], GW_DROP_MALFORMED);
+			gw_drop(w, m[i], c.bad_chain ? GW_DROP_BAD_EXT_HDRS : GW_DROP_MALFORMED);
 			continue;
 		case GW_CL_NOT_OURS:
 			gw_drop(w, m[i], GW_DROP_NOT_OURS);
@@ -102,8 +109,8 @@ static void rx_port(struct gw *g, struct gw_worker *w, uint16_t port, struct rte
 			natt[ni++] = c.natt;
 		} else if (k == GW_CL_REASM) {
 			reassemble(g, w, m[i], ipsec, proto, natt, &ni);
-		} else {
-			fwd[nf++] = m[i];
+		} else if (!gw_ipsec_forward_in(g, w, m[i])) {
+			fwd[nf++] = m[i];	/* RFC 4301 5.2: fwd policies checked first */
 		}
 	}
 	for (uint16_t i = 0; i < nf; i++)

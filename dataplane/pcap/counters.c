@@ -28,6 +28,11 @@ static const char *const drop_names[XPC_DROP_MAX] = {
 	[XPC_DROP_TOO_BIG] = "too_big",
 	[XPC_DROP_ESP] = "esp",
 	[XPC_DROP_AH] = "ah",
+	[XPC_DROP_POLICY_CLEARTEXT] = "policy_cleartext",
+	[XPC_DROP_POLICY_TEMPLATES] = "policy_templates",
+	[XPC_DROP_POLICY_NONE_TUNNEL] = "policy_none_tunnel",
+	[XPC_DROP_POLICY_DEFAULT_BLOCK] = "policy_default_block",
+	[XPC_DROP_BAD_EXT_HDRS] = "bad_ext_headers",
 };
 
 static const char *const pass_names[XPC_PASS_MAX] = {
@@ -35,6 +40,7 @@ static const char *const pass_names[XPC_PASS_MAX] = {
 	[XPC_PASS_NO_POLICY] = "no_policy",
 	[XPC_PASS_BYPASS] = "bypass",
 	[XPC_PASS_NATT_IKE] = "natt_ike",
+	[XPC_PASS_LOCAL] = "local",
 };
 
 /* The lookup index holds pointers to the entries, sorted by SA address. */

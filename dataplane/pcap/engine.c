@@ -25,17 +25,6 @@ static struct xfrm_sa *next_sa(const struct xpc_pkt *p)
 	return p->sa[p->stage];
 }
 
-/* RFC 4301 5.2 step 4: the inner packet must match the SA's selector. */
-static bool selector_ok(const struct xfrm_sa *sa, const struct rte_mbuf *m)
-{
-	struct spd_flow f;
-
-	if (!sa->sel.family)
-		return true;
-	xpc_flow_of(m, &f);
-	return f.family != sa->sel.family || spd_selector_match(&sa->sel, &f);
-}
-
 static void decapsulated(struct xpc_ctx *x, struct xpc_pkt *p, struct xfrm_sa *sa,
 			 struct xpc_sa_stats *st)
 {
@@ -44,11 +33,9 @@ static void decapsulated(struct xpc_ctx *x, struct xpc_pkt *p, struct xfrm_sa *s
 		st->decap_bytes += p->stage_bytes;
 	}
 	p->depth++;
-	if (!selector_ok(sa, p->m)) {
-		xpc_drop(x, p, XPC_DROP_POLICY_MISMATCH);
-		return;
-	}
-	xpc_classify(x, p, true);	/* nested SA, or delivered */
+	p->sp.sa[p->sp.n++] = sa;
+	p->mark = policy_smark(sa, p->mark);	/* XFRMA_SET_MARK on input */
+	xpc_classify(x, p, true);	/* nested SA, or the in/fwd check */
 }
 
 static void encapsulated(struct xpc_pkt *p, struct xpc_sa_stats *st)

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #define EXIT_USAGE	2
 #define POOL_MBUFS	8191
 #define RCU_ID		0
+#define XPC_LOCAL_ARGS	64
 #define SEGMENTS_MAX	64
 
 struct args {
@@ -38,6 +40,8 @@ struct args {
 	const char *out;
 	unsigned int segments;
 	struct xpc_tools tools;
+	unsigned int nlocal;
+	struct xpc_local_addr local[XPC_LOCAL_ARGS];
 };
 
 static void usage(FILE *f)
@@ -49,6 +53,8 @@ static void usage(FILE *f)
 		"  --ip PATH        iproute2's ip (default: /usr/sbin/ip, /sbin/ip, /bin/ip)\n"
 		"  --exec PATH      xfrmgw-exec (default: $XFRMGW_EXEC, beside " PROG ", installed)\n"
 		"  --timeout SECS   time ip -batch may take (default 120)\n"
+		"  --local ADDR     one of the gateway's addresses (repeatable): what is for it is\n"
+		"                   checked against in policies, the rest against fwd\n"
 		"Counters go to stderr; exit status 0 ok, 1 bad input, 2 usage.\n", SEGMENTS_MAX);
 }
 
@@ -73,6 +79,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "ip", required_argument, NULL, 'i' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "local", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,6 +112,26 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'l': {
+			struct xpc_local_addr *l = &a->local[a->nlocal];
+
+			memset(l, 0, sizeof(*l));
+			if (a->nlocal == XPC_LOCAL_ARGS) {
+				fprintf(stderr, PROG ": at most %d --local addresses\n", XPC_LOCAL_ARGS);
+				return EXIT_USAGE;
+			}
+			if (inet_pton(AF_INET, optarg, &l->addr.a4) == 1) {
+				l->family = AF_INET;
+			} else if (inet_pton(AF_INET6, optarg, l->addr.a6) == 1) {
+				l->family = AF_INET6;
+			} else {
+				fprintf(stderr, PROG ": --local wants an IPv4 or IPv6 address, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			a->nlocal++;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -186,6 +213,8 @@ static void prepare(struct run *r, struct xpc_pkt *p, const struct pcap_pkthdr *
 	p->len = ph->len;
 	p->m = NULL;
 	p->depth = 0;
+	p->mark = 0;
+	p->sp.n = 0;
 	if (xpc_l2_parse(x->link, p->frame, p->caplen, &p->l2_len, &ver)) {
 		xpc_drop(x, p, XPC_DROP_MALFORMED);
 		return;
@@ -426,6 +455,11 @@ static int run(const struct args *a)
 	}
 	x.db = &db;
 	x.now = sad_now(db.sad);
+	for (unsigned int i = 0; i < a->nlocal; i++)
+		if (xpc_db_add_local(&db, a->local[i].family, &a->local[i].addr)) {
+			fprintf(stderr, PROG ": out of memory\n");
+			goto out_db;
+		}
 	if (xpc_xfrm_load(&db, a->xfrm, &a->tools))
 		goto out_db;
 	x.pool = rte_pktmbuf_pool_create("xfrmgw_pcap", POOL_MBUFS, 0, 0,

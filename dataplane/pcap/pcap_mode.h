@@ -21,6 +21,7 @@
 
 #include <linux/xfrm.h>
 
+#include "sa/policy_path.h"
 #include "sa/spd.h"
 
 #define XPC_BURST	32
@@ -54,6 +55,11 @@ enum xpc_drop {
 	XPC_DROP_TOO_BIG,	/* result larger than XPC_PKT_MAX */
 	XPC_DROP_ESP,		/* esp/ refused it: see the esp.* reasons */
 	XPC_DROP_AH,		/* ah/ refused it: see the ah.* reasons */
+	XPC_DROP_POLICY_CLEARTEXT, /* in clear, its in/fwd policy wants IPsec (RFC 4301 5.2) */
+	XPC_DROP_POLICY_TEMPLATES, /* decapsulated, the SAs are not what its policy wants */
+	XPC_DROP_POLICY_NONE_TUNNEL, /* out of a tunnel-mode SA, no in/fwd policy matches */
+	XPC_DROP_POLICY_DEFAULT_BLOCK, /* no policy, the direction's default is block */
+	XPC_DROP_BAD_EXT_HDRS,	/* IPv6 extension header chain too long or truncated */
 	XPC_DROP_MAX
 };
 
@@ -63,6 +69,7 @@ enum xpc_pass {
 	XPC_PASS_NO_POLICY,	/* no out policy matched */
 	XPC_PASS_BYPASS,	/* out policy allow without templates */
 	XPC_PASS_NATT_IKE,	/* non-ESP marker on the NAT-T port: IKE */
+	XPC_PASS_LOCAL,		/* cleartext for one of our addresses, its in check passed */
 	XPC_PASS_MAX
 };
 
@@ -101,6 +108,12 @@ struct xpc_natt_port {
 	xfrm_address_t daddr;
 };
 
+/* One of "our" addresses: what is for them is checked against in policies. */
+struct xpc_local_addr {
+	uint16_t family;
+	xfrm_address_t addr;
+};
+
 struct xpc_db {
 	struct sa_rcu *rcu;
 	struct sad *sad;
@@ -109,7 +122,12 @@ struct xpc_db {
 	unsigned int nsa;
 	struct xpc_natt_port *natt;
 	unsigned int nnatt;
+	struct xpc_local_addr *local;	/* --local, then what the policies name */
+	unsigned int nlocal;
 };
+
+/* Add one of our addresses (--local, or derived). 0 or -1 (no memory). */
+int xpc_db_add_local(struct xpc_db *db, uint16_t family, const xfrm_address_t *addr);
 
 /* Where to find the helper programs (NULL: the defaults). */
 struct xpc_tools {
@@ -176,6 +194,8 @@ struct xpc_pkt {
 	enum xpc_dir dir;
 	uint8_t stage, nstage;		/* outbound: next SA, SA count */
 	uint8_t depth;			/* inbound: SAs removed so far */
+	uint32_t mark;			/* 0, then each SA's SET_MARK (inbound) */
+	struct secpath sp;		/* inbound: the SAs removed, outermost first */
 	struct xfrm_sa *sa[XPC_MAX_STAGES];
 	uint32_t stage_bytes;		/* length given to the current stage */
 };

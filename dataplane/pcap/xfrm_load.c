@@ -74,6 +74,7 @@ void xpc_db_close(struct xpc_db *db)
 		sa_put(db->sas[i]);
 	free(db->sas);
 	free(db->natt);
+	free(db->local);
 	if (db->spd)
 		spd_destroy(db->spd);
 	if (db->sad)
@@ -546,6 +547,58 @@ static int ready_sas(struct xpc_db *db, const char *file)
 	return c.err ? -1 : 0;
 }
 
+int xpc_db_add_local(struct xpc_db *db, uint16_t family, const xfrm_address_t *addr)
+{
+	static const xfrm_address_t zero;
+	struct xpc_local_addr *n;
+
+	if (!memcmp(addr, &zero, sizeof(zero)))
+		return 0;
+	for (unsigned int i = 0; i < db->nlocal; i++)
+		if (db->local[i].family == family && !memcmp(&db->local[i].addr, addr, sizeof(*addr)))
+			return 0;
+	n = realloc(db->local, (db->nlocal + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	db->local = n;
+	n[db->nlocal].family = family;
+	n[db->nlocal++].addr = *addr;
+	return 0;
+}
+
+/*
+ * Our addresses, as the policies name them: the local end of every tunnel
+ * template of an in or fwd policy (where our SAs terminate), and the
+ * destination of an in policy whose selector names one host (what in
+ * means: for this host).
+ */
+static int collect_local(struct xfrm_policy *pol, void *arg)
+{
+	struct xpc_db *db = arg;
+	unsigned int full = pol->sel.family == AF_INET6 ? 128 : 32;
+
+	if (pol->dir != XFRM_POLICY_IN && pol->dir != XFRM_POLICY_FWD)
+		return 0;
+	for (unsigned int i = 0; i < pol->ntmpl; i++)
+		if (pol->tmpl[i].mode == XFRM_MODE_TUNNEL &&
+		    xpc_db_add_local(db, pol->tmpl[i].family, &pol->tmpl[i].id.daddr))
+			return -1;
+	if (pol->dir == XFRM_POLICY_IN && pol->sel.prefixlen_d == full &&
+	    xpc_db_add_local(db, pol->sel.family, &pol->sel.daddr))
+		return -1;
+	return 0;
+}
+
+static void derive_local(struct xpc_db *db)
+{
+	struct spd_cursor cur;
+
+	spd_cursor_init(&cur);
+	cur.any_type = true;
+	while (spd_walk(db->spd, &cur, collect_local, db) == 1)
+		;
+}
+
 int xpc_xfrm_load(struct xpc_db *db, const char *file, const struct xpc_tools *tools)
 {
 	struct xfrm_file f;
@@ -559,6 +612,7 @@ int xpc_xfrm_load(struct xpc_db *db, const char *file, const struct xpc_tools *t
 		fprintf(stderr, PROG ": %s: cannot build the policy tables\n", file);
 		goto out;
 	}
+	derive_local(db);
 	rc = ready_sas(db, file);
 out:
 	xfrm_file_free(&f);

@@ -34,7 +34,12 @@ policies() {
 	X a ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.99/32 dir out priority 10 \
 		tmpl src 192.168.0.1 dst 192.168.0.2 proto esp reqid 9 mode tunnel &&
 	X b ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out \
-		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp reqid 7 mode tunnel
+		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp reqid 7 mode tunnel &&
+	# what comes out of a tunnel must match a fwd policy (RFC 4301 5.2)
+	X a ip xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir fwd \
+		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp mode tunnel &&
+	X b ip xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir fwd \
+		tmpl src 192.168.0.1 dst 192.168.0.2 proto esp mode tunnel
 }
 check "out policies with a template, no SA" policies
 sad_count() {	# sad_count SIDE: SAs in the gateway's SAD, larval ones included

@@ -52,6 +52,9 @@ static const struct row rows[] = {
 	{ "ESP to us (v6)", V6, "2001:db8::1", IPPROTO_ESP, 0, 0, 0, false, false, GW_CL_IPSEC, false },
 	{ "v6 fragment to us", V6, "2001:db8::1", IPPROTO_FRAGMENT, 0, 0, 0, false, false,
 	  GW_CL_REASM, false },
+	/* RFC 8200 4.1: ESP after a Destination Options header is still ESP for us */
+	{ "ESP after DstOpts to us (v6)", V6, "2001:db8::1", IPPROTO_DSTOPTS, 0, 0, 0, false,
+	  false, GW_CL_IPSEC, false },
 	{ "v6 transit", V6, "2001:db8:9::1", IPPROTO_TCP, 0, 0, 0, false, false, GW_CL_FORWARD, false },
 	{ "v6 link-local transit", V6, "fe80::9", IPPROTO_TCP, 0, 0, 0, false, false, GW_CL_NOT_OURS,
 	  false },
@@ -94,6 +97,12 @@ static struct rte_mbuf *frame(const struct row *r)
 		inet_pton(AF_INET6, "2001:db8:5::5", ip->src_addr);
 		inet_pton(AF_INET6, r->dst, ip->dst_addr);
 		l4 = 14 + 40;
+	}
+	if (r->ver == V6 && (r->proto == IPPROTO_FRAGMENT || r->proto == IPPROTO_DSTOPTS)) {
+		/* RFC 8200 4.5/4.6: one 8-byte extension header, ESP or UDP after it */
+		b[l4] = r->proto == IPPROTO_DSTOPTS ? IPPROTO_ESP : IPPROTO_UDP;
+		b[l4 + 3] = r->proto == IPPROTO_FRAGMENT ? 1 : 0;	/* M flag, offset 0 */
+		l4 += 8;
 	}
 	if (r->proto == IPPROTO_UDP) {
 		b[l4 + 2] = (uint8_t)(r->dport >> 8);

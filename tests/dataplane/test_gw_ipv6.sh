@@ -87,7 +87,11 @@ esp_setup() {
 	X a ip xfrm policy add src fd01::/64 dst fd02::/64 dir out \
 		tmpl src 192.168.0.1 dst 192.168.0.2 proto esp reqid 6 mode tunnel &&
 	X b ip xfrm policy add src fd02::/64 dst fd01::/64 dir out \
-		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp reqid 6 mode tunnel || return 1
+		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp reqid 6 mode tunnel &&
+	X a ip xfrm policy add src fd02::/64 dst fd01::/64 dir fwd \
+		tmpl src 192.168.0.2 dst 192.168.0.1 proto esp reqid 6 mode tunnel &&
+	X b ip xfrm policy add src fd01::/64 dst fd02::/64 dir fwd \
+		tmpl src 192.168.0.1 dst 192.168.0.2 proto esp reqid 6 mode tunnel || return 1
 	for s in a b; do
 		X $s ip xfrm state add src 192.168.0.1 dst 192.168.0.2 proto esp spi 0x6001 reqid 6 \
 			mode tunnel replay-window 32 aead 'rfc4106(gcm(aes))' $KG 128 &&
