@@ -286,10 +286,11 @@ struct xfrm_sa *sad_locate_locked(struct sad *sad, const xfrm_address_t *daddr,
 
 /* ---- data path ---- */
 
+/* As sad_locate_locked: if_id 0 matches any (xfrm_input's lookup has no if_id). */
 static struct xfrm_sa *chain_match_in(struct xfrm_sa *sa, uint32_t mark, uint32_t if_id)
 {
 	for (; sa; sa = __atomic_load_n(&sa->spi_next, __ATOMIC_ACQUIRE))
-		if (sa_mark_match(sa, mark, if_id))
+		if ((mark & sa->mark.m) == sa->mark.v && (!if_id || sa->if_id == if_id))
 			return sa;
 	return NULL;
 }

@@ -51,9 +51,10 @@ uint64_t sad_now(const struct sad *sad);
 /* ---- data path (RCU readers: no reference is taken) ---- */
 
 /*
- * Inbound SA for a received ESP/AH packet: spi in network order, mark and
- * if_id of the receiving context (0, 0 for none). The SA is returned in any
- * state; check sa_is_valid(). NULL if none.
+ * Inbound SA for a received ESP/AH packet: spi in network order, mark of
+ * the packet; if_id 0 matches an SA of any if_id (the kernel's xfrm_input
+ * looks SAs up without one), non-zero only that one. The SA is returned in
+ * any state; check sa_is_valid(). NULL if none.
  */
 struct xfrm_sa *sad_lookup_in(const struct sad *sad, const xfrm_address_t *daddr,
 			      uint16_t family, uint32_t spi, uint8_t proto,

@@ -78,6 +78,39 @@ static void add_stats(struct gw_lcore_stats *sum, const struct gw_lcore_stats *s
 		sum->port[p].to_host += s->port[p].to_host;
 		sum->port[p].from_host += s->port[p].from_host;
 	}
+	for (unsigned int i = 0; i < XGW_MAX_XFRMI; i++) {
+		sum->xfrmi[i].rx_packets += s->xfrmi[i].rx_packets;
+		sum->xfrmi[i].rx_bytes += s->xfrmi[i].rx_bytes;
+		sum->xfrmi[i].tx_packets += s->xfrmi[i].tx_packets;
+		sum->xfrmi[i].tx_bytes += s->xfrmi[i].tx_bytes;
+		sum->xfrmi[i].tx_errors += s->xfrmi[i].tx_errors;
+	}
+}
+
+/* One dictionary per XFRM interface, by name, as a network device counts. */
+static void put_xfrmi(struct gw *g, struct rte_tel_data *d, const struct gw_lcore_stats *sum)
+{
+	struct rte_tel_data *all;
+
+	if (!g->cfg.nb_xfrmi || !(all = rte_tel_data_alloc()))
+		return;
+	rte_tel_data_start_dict(all);
+	for (unsigned int i = 0; i < g->cfg.nb_xfrmi; i++) {
+		const struct gw_xfrmi_counters *c = &sum->xfrmi[i];
+		struct rte_tel_data *x = rte_tel_data_alloc();
+
+		if (!x)
+			break;
+		rte_tel_data_start_dict(x);
+		rte_tel_data_add_dict_u64(x, "if_id", g->cfg.xfrmi[i].if_id);
+		rte_tel_data_add_dict_u64(x, "rx_packets", c->rx_packets);
+		rte_tel_data_add_dict_u64(x, "rx_bytes", c->rx_bytes);
+		rte_tel_data_add_dict_u64(x, "tx_packets", c->tx_packets);
+		rte_tel_data_add_dict_u64(x, "tx_bytes", c->tx_bytes);
+		rte_tel_data_add_dict_u64(x, "tx_errors", c->tx_errors);
+		rte_tel_data_add_dict_container(all, g->cfg.xfrmi[i].name, x, 0);
+	}
+	rte_tel_data_add_dict_container(d, "xfrmi", all, 0);
 }
 
 #define IPSEC_DROPS 64
@@ -140,6 +173,7 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_array_int(lcores, (int)g->w[i].lcore);
 	}
 	put_stats(d, sum, &x);
+	put_xfrmi(g, d, sum);
 	rte_tel_data_add_dict_u64(d, "mappings_lost",
 				  __atomic_load_n(&g->mappings_lost, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_container(d, "lcores", lcores, 0);

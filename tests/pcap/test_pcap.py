@@ -158,6 +158,13 @@ def policy_line(net, gw, mode, reqid=1, proto="esp", extra=""):
     return "xfrm policy add src %s dst %s %s dir out %s" % (net[0], net[1], extra, t)
 
 
+def fwd_line(net, proto="esp"):
+    """What comes out of a tunnel must match a fwd policy (RFC 4301 5.2, as the
+    gateway checks it); `level use` lets the same file encrypt the cleartext too."""
+    return "xfrm policy add src %s dst %s dir fwd tmpl proto %s mode tunnel level use" % (
+        net[0], net[1], proto)
+
+
 def scapy_sa(alg, spi, mode, gw, proto=ESP, nat_t=None):
     kw = dict(ALGS[alg][0])
     if mode == "tunnel":
@@ -215,6 +222,8 @@ def case_config(env, name, alg, mode, outer, inner_v6, spi=0x1000):
         net = (gw[0] + ("/128" if outer == 6 else "/32"), gw[1] + ("/128" if outer == 6 else "/32"))
     lines = ["# %s %s outer v%d" % (alg, mode, outer), sa_line(gw, spi, mode, alg),
              policy_line(net, gw, mode)]
+    if mode == "tunnel":
+        lines.append(fwd_line(net))
     return env.conf(name + ".xfrm", lines), gw
 
 
@@ -288,6 +297,7 @@ def test_roundtrip(env):
         policy_line(NET4, GW4, "tunnel"),
         sa_line(GW6, 0x3001, "tunnel", "cbc-sha256", reqid=2),
         policy_line(NET6, GW6, "tunnel", reqid=2),
+        fwd_line(NET4), fwd_line(NET6),
     ])
     pk = []
     for i in range(40):
@@ -322,6 +332,7 @@ def test_policy(env):
     xfrm = env.conf("pol.xfrm", [
         sa_line(GW4, 0x4000, "tunnel", "gcm"),
         policy_line(NET4, GW4, "tunnel"),
+        fwd_line(NET4),
         "xfrm policy add src 10.3.0.0/16 dst 10.2.0.0/16 dir out action block",
         "xfrm policy add src 10.4.0.0/16 dst 10.2.0.0/16 dir out "
         "tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 9 mode tunnel",
@@ -367,6 +378,7 @@ def test_policy(env):
         "xfrm policy add src 10.1.0.1/32 dst 10.2.0.1/32 dir out "
         "tmpl proto esp reqid 5 mode transport "
         "tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 6 mode tunnel",
+        fwd_line(("10.1.0.1/32", "10.2.0.1/32")),
     ])
     clear = [IP(bytes(IP(src="10.1.0.1", dst="10.2.0.1", id=i) / UDP(sport=1, dport=2) / Raw(b"b" * i)))
              for i in range(5)]
@@ -523,6 +535,7 @@ def test_ah(env):
             "xfrm policy add src 10.1.0.1/32 dst 10.2.0.1/32 dir out %s"
             % (("tmpl proto ah reqid 1 mode transport") if mode == "transport" else
                "tmpl src %s dst %s proto ah reqid 1 mode tunnel" % gw),
+            fwd_line(("10.1.0.1/32", "10.2.0.1/32"), "ah"),
         ])
         kw = dict(auth_algo="SHA2-256-128", auth_key=AH_KEY)
         if mode == "tunnel":
@@ -568,6 +581,74 @@ def test_ah(env):
     expect(c, packets__decapsulated=4)
     check(open(back, "rb").read() == open(fin, "rb").read(), "ESP+AH round trip differs")
     print("ah: transport and tunnel against Scapy, ESP+AH bundle")
+
+
+# ---- policy enforcement (RFC 4301 5.2) and IPv6 extension headers ----
+
+def test_enforce(env):
+    """The gateway's in/fwd checks, default policies and the extension-header walk, offline."""
+    from scapy.all import (IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+                           IPv6ExtHdrFragment)
+    xfrm = env.conf("enf.xfrm", [
+        sa_line(GW4, 0x8000, "tunnel", "gcm"),
+        policy_line(NET4, GW4, "tunnel"),
+        # 10.6/16 -> 10.2/16 must come through a tunnel from 192.0.2.9: never in clear
+        "xfrm policy add src 10.6.0.0/16 dst 10.2.0.0/16 dir fwd "
+        "tmpl src 192.0.2.9 dst 192.0.2.2 proto esp mode tunnel",
+        # the gateway's own address (192.0.2.2, from that template) wants IPsec from 10.7/16
+        "xfrm policy add src 10.7.0.0/16 dst 192.0.2.2/32 dir in tmpl proto esp mode transport",
+        # what SA 0x8000 decapsulates must match a fwd policy: 10.1/16 -> 10.2/16 only
+        "xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir fwd "
+        "tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel",
+        "xfrm policy add src fd01::/64 dst fd02::/64 proto udp dport 5555 dir out "
+        "tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 1 mode tunnel",
+    ])
+    sa = scapy_sa("gcm", 0x8000, "tunnel", GW4)
+    base6 = IPv6(src="fd01::2", dst="fd02::2")
+    u = UDP(sport=4444, dport=5555) / Raw(b"SECRET" * 4)
+    pk = [
+        IP(src="10.6.0.1", dst="10.2.0.1") / UDP() / Raw(b"clear, protected"),     # fwd: cleartext
+        IP(src="10.7.0.1", dst="192.0.2.2") / UDP() / Raw(b"clear, to us"),       # in: cleartext
+        IP(src="10.8.0.1", dst="192.0.2.2") / UDP() / Raw(b"to us, no policy"),   # passed: local
+        sa.encrypt(IP(src="10.1.0.5", dst="10.2.0.1") / UDP() / Raw(b"good")),    # decapsulated
+        sa.encrypt(IP(src="10.9.0.5", dst="10.2.0.1") / UDP() / Raw(b"no policy")),  # none_tunnel
+        base6 / IPv6ExtHdrHopByHop() / u,
+        base6 / IPv6ExtHdrDestOpt() / u,
+        base6 / IPv6ExtHdrRouting(segleft=0, addresses=[]) / u,
+        base6 / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / IPv6ExtHdrFragment(id=3, m=1, nh=17) / u,
+        base6 / IPv6ExtHdrFragment(id=4, m=0, offset=8, nh=17) / Raw(b"later fragment"),
+    ]
+    fin = write(env.path("enf-in.pcap"), stamp([Ether(**MAC) / p for p in pk]), DLT_EN10MB)
+    out = env.path("enf-out.pcap")
+    _, _, c = env.run(xfrm, fin, out)
+    expect(c, packets__read=10, drop__policy_cleartext=2, passed__local=1, packets__decapsulated=1,
+           drop__policy_none_tunnel=1, packets__encapsulated=4, passed__no_policy=1,
+           packets__written=7)
+    got = rdpcap(out)
+    check(not any(b"clear, protected" in bytes(g) or b"clear, to us" in bytes(g) or
+                  b"SECRET" in bytes(g) for g in got), "protected cleartext written out")
+    # --local: the same packet to an address the policies do not name
+    xfrm2 = env.conf("enf-local.xfrm", [
+        "xfrm policy add src 10.7.0.0/16 dst 203.0.113.7/32 dir in tmpl proto esp mode transport"])
+    one = write(env.path("enf-local.pcap"),
+                stamp([Ether(**MAC) / IP(src="10.7.0.1", dst="203.0.113.8") / UDP()]), DLT_EN10MB)
+    _, _, c = env.run(xfrm2, one, out, ["--local", "203.0.113.8"])
+    expect(c, passed__local=1)
+    # default policies: fwd block drops what no policy matches, out accept passes it
+    xfrm3 = env.conf("enf-default.xfrm", ["xfrm policy setdefault fwd block"])
+    _, _, c = env.run(xfrm3, one, out)
+    expect(c, drop__policy_default_block=1, packets__written=0)
+    xfrm4 = env.conf("enf-default2.xfrm", ["xfrm policy setdefault fwd accept out block"])
+    _, _, c = env.run(xfrm4, one, out)
+    expect(c, drop__policy_default_block=1)
+    # a chain of 20 Destination Options headers: dropped under its own reason
+    chain = base6
+    for _ in range(20):
+        chain = chain / IPv6ExtHdrDestOpt()
+    fin = write(env.path("enf-chain.pcap"), stamp([Ether(**MAC) / (chain / u)]), DLT_EN10MB)
+    _, _, c = env.run(xfrm, fin, out)
+    expect(c, drop__bad_ext_headers=1)
+    print("enforce: fwd/in cleartext, --local, decapsulated without policy, defaults, IPv6 extension headers")
 
 
 # ---- mutated packets ----
@@ -623,7 +704,7 @@ def test_mutate(env):
 
 PARTS = dict(decrypt=test_decrypt, encrypt=test_encrypt, roundtrip=test_roundtrip,
              policy=test_policy, linktypes=test_linktypes, errors=test_errors, ah=test_ah,
-             mutate=test_mutate)
+             mutate=test_mutate, enforce=test_enforce)
 
 
 def main():
