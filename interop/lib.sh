@@ -209,7 +209,11 @@ xi_gw_conf() {
 	[ "$XI_VARIANT" = nat ] && [ "$node" = east ] && peer=192.0.2.254
 	sed -e "s|@WAN@|$wan|g" -e "s|@LAN@|$lan|g" -e "s|@WANIP@|$wanip|g" \
 	    -e "s|@LANIP@|$lanip|g" -e "s|@PEERLAN@|$peerlan|g" -e "s|@PEER@|$peer|g" \
+	    -e "s|@LANOPTS@|${XI_GW_LANOPTS:-}|g" \
 	    "$XI_DIR/conf/xfrmgw.conf.in" > "$d/xfrmgw.conf"
+	# XI_GW_EXTRA: more directives (one per line; @PEERLAN@ filled), e.g. an XFRM interface
+	[ -z "${XI_GW_EXTRA:-}" ] ||
+		printf '%s\n' "$XI_GW_EXTRA" | sed -e "s|@PEERLAN@|$peerlan|g" >> "$d/xfrmgw.conf"
 }
 
 # xi_gw_start NODE gateway|kernel: xfrmgw in NODE's namespace
@@ -263,6 +267,7 @@ xi_charon_conf() {
 		[ike]=aes128-sha256-modp2048 [ike_rekey]=4h [ike_rand]=0 [ike_over]=1h [mobike]=no
 		[dpd]=0s [dpd_action]=clear [close_action]=none [keyingtries]=1
 		[encap]=no [start]=none [retrans]=2.0 [keepalive]=20s [psk]=$XI_PSK
+		[if_id_in]=0 [if_id_out]=0 [mark_in]=0/0 [mark_out]=0/0 [set_mark_in]=0/0
 	)
 	if [ "$node" = east ]; then
 		c[local]=192.0.2.1 c[remote]=192.0.2.2 c[local_ts]=10.1.0.0/24 c[remote_ts]=10.2.0.0/24

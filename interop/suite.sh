@@ -23,6 +23,11 @@
 #   gw2gw_tunnel   two xfrmgw gateways: ESP tunnel, ESN
 #   gw2gw_transport  ESP transport between the gateways' own addresses
 #   gw2gw_ah       AH tunnel, AH on the wire checked by Scapy
+#   gw2gw_route    route-based: both charons with if_id_in = if_id_out = 7 and
+#                  0.0.0.0/0 selectors, each gateway an XFRM interface ipsec7
+#                  (if_id 7) with a route to the peer's LAN into it
+#   gw2gw_mark     marks, no interfaces: mark_in = mark_out = set_mark_in = 42
+#                  on both charons, each gateway's LAN port marks with 42
 # A scenario that needs a missing piece FAILS saying what is missing.
 set -u
 XI_BUILD=${1:?usage: suite.sh BUILD_DIR SCENARIO [-v]}
@@ -426,6 +431,36 @@ sc_gw2gw_transport() {
 		&& sleep 1 && cmp $XI_RUN/file.bin $XI_RUN/file.rcv"
 	xi_check "the transfer went through the CHILD_SA (> 100 packets out)" \
 		xi_true '[ "$(xi_sa_field east packets-out)" -gt 100 ]'
+}
+
+sc_gw2gw_route() {
+	XI_GW_EXTRA=$'xfrmi ipsec7 if_id 7\nroute @PEERLAN@ dev ipsec7' \
+		pair_up plain gateway gateway if_id_in=7 if_id_out=7 \
+		local_ts=0.0.0.0/0 remote_ts=0.0.0.0/0 \
+		|| { fail_with_logs "bring-up (two xfrmgw, route-based)"; return; }
+	xi_check "IKEv2, CHILD_SA 0.0.0.0/0 === 0.0.0.0/0 with interface ids on both" bring_up east \
+		|| { xi_dump_logs east west; return; }
+	xi_check "the SAs carry if_id 7 on both gateways" both_have "if_id 0x7" 2
+	xi_check "the policies carry if_id 7 and 0.0.0.0/0 selectors" xi_true \
+		'[ "$(policies east | grep -c "if_id 0x7")" -ge 3 ] &&
+		 policies east | grep -q "src 0.0.0.0/0 dst 0.0.0.0/0"'
+	xi_check "20 pings lanE -> lanW, routed into ipsec7" ping_lan 20
+	xi_check "counters agree on both sides: 20 x 84 bytes each way" counters_agree 20 84
+	xi_check "TCP file transfer lanE -> lanW (2 MiB, SHA-256)" tcp_file 2048
+}
+
+sc_gw2gw_mark() {
+	XI_GW_LANOPTS="mark 42" \
+		pair_up plain gateway gateway mark_in=42/0xffffffff mark_out=42/0xffffffff \
+		set_mark_in=42/0xffffffff \
+		|| { fail_with_logs "bring-up (two xfrmgw, marks)"; return; }
+	xi_check "IKEv2, CHILD_SA with marks on both" bring_up east \
+		|| { xi_dump_logs east west; return; }
+	xi_check "the outbound SAs carry mark 42" both_have "mark 0x2a/0xffffffff" 1
+	xi_check "the policies carry mark 42" xi_true \
+		'[ "$(policies east | grep -c "mark 0x2a/0xffffffff")" -ge 3 ]'
+	xi_check "20 pings lanE -> lanW (the LAN ports mark 42)" ping_lan 20
+	xi_check "counters agree on both sides: 20 x 84 bytes each way" counters_agree 20 84
 }
 
 sc_gw2gw_ah() {

@@ -103,6 +103,25 @@ ifcounts() {
 }
 check "ipsec7 / ipsec8 counters equal their SAs'" ifcounts
 
+# an SA missing behind ipsec8: the ACQUIRE carries the policy's if_id (XFRMA_IF_ID)
+timeout 30 "$EXEC" --ctl "$TMP/a.sock" ip xfrm monitor acquire > "$TMP/monitor" 2>&1 &
+BG_PIDS="$BG_PIDS $!"
+sleep 0.3
+check "A: delete SA 0x8001" X a ip xfrm state delete src 192.168.0.1 dst 192.168.0.2 proto esp \
+	spi 0x8001
+check "a packet routed into ipsec8 without its SA" udp_send $NS_H1 10.2.0.200 1 20
+acq_if_id() {
+	local i
+	for i in $(seq 40); do
+		grep -q "if_id 0x8" "$TMP/monitor" && grep -q "^acquire" "$TMP/monitor" && return 0
+		sleep 0.1
+	done
+	cat "$TMP/monitor"
+	return 1
+}
+check "ip xfrm monitor: an acquire with if_id 0x8" acq_if_id
+check "A: SA 0x8001 back" sa a 192.168.0.1 192.168.0.2 0x8001 8 if_id 8
+
 e0=$(xfrmi ipsec8 tx_errors)
 d0=$(drop_count a xfrmi_no_policy)
 check "A: delete ipsec8's out policy" X a ip xfrm policy delete src 0.0.0.0/0 dst 0.0.0.0/0 \
