@@ -77,11 +77,17 @@ policies() { xi_gw_ip "$1" xfrm policy; }
 ping_lan() { xi_traffic lanE ping "$LANW" --count "${1:-5}" --size "${2:-56}" --interval 0.1; }
 
 # tcp_file SIZE_KB: a random file from lanE to lanW, SHA-256 compared
+# listening NODE tcp|udp PORT: a socket of NODE's namespace is bound to PORT
+# (poll this rather than sleep: a loaded machine starts Python slowly)
+listening() {
+	ip netns exec "$(xi_ns "$1")" ss -Hln --"$2" "sport = :$3" | grep -q .
+}
+
 tcp_file() {
 	local kb=$1 sent got
 	head -c "$((kb * 1024))" /dev/urandom > "$XI_RUN/file.bin"
 	xi_bg lanW tcpserve "$XI_PY" "$XI_DIR/traffic.py" tcp-serve 5001 "$XI_RUN/file.rcv" --timeout 60
-	sleep 0.3
+	xi_wait 20 listening lanW tcp 5001
 	xi_traffic lanE tcp-send "$LANW" 5001 "$XI_RUN/file.bin" --timeout 60 > "$XI_RUN/tcpsend.out" 2>&1
 	wait "$XI_BG_tcpserve"
 	cat "$XI_RUN/tcpsend.out" "$XI_RUN/tcpserve.out"
@@ -265,7 +271,8 @@ sc_gw2gw_proposals() {
 stream() {
 	xi_bg lanW sinkW "$XI_PY" "$XI_DIR/traffic.py" udp-sink 6000 --seconds $(($1 + 10))
 	xi_bg lanE sinkE "$XI_PY" "$XI_DIR/traffic.py" udp-sink 6000 --seconds $(($1 + 10))
-	sleep 0.3
+	xi_wait 20 listening lanW udp 6000
+	xi_wait 20 listening lanE udp 6000
 	xi_bg lanE srcE "$XI_PY" "$XI_DIR/traffic.py" udp-source "$LANW" 6000 --rate "$2" --seconds "$1"
 	xi_bg lanW srcW "$XI_PY" "$XI_DIR/traffic.py" udp-source "$LANE" 6000 --rate "$2" --seconds "$1"
 }
@@ -412,7 +419,7 @@ sc_gw2gw_transport() {
 	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -i e-wan -w "$XI_RUN/tr.pcap" \
 		icmp or esp
 	local tpid=$XI_LASTPID
-	sleep 1
+	xi_wait 20 grep -q "listening on" "$XI_RUN/tcpdump.out"
 	xi_check "10 pings east host -> west host (through both TAPs)" \
 		xi_traffic east ping 192.0.2.2 --count 10 --interval 0.1
 	sleep 0.5
@@ -425,7 +432,7 @@ sc_gw2gw_transport() {
 	xi_check "counters agree: 10 x 64 bytes each way (payload behind the IP header)" counters_agree 10 64
 	head -c $((1024 * 1024)) /dev/urandom > "$XI_RUN/file.bin"
 	xi_bg west tcpserve "$XI_PY" "$XI_DIR/traffic.py" tcp-serve 5001 "$XI_RUN/file.rcv" --timeout 60
-	sleep 0.3
+	xi_wait 20 listening west tcp 5001
 	xi_check "TCP file transfer host to host (1 MiB, SHA-256)" sh -c "
 		ip netns exec $(xi_ns east) timeout 60 $XI_PY $XI_DIR/traffic.py tcp-send 192.0.2.2 5001 $XI_RUN/file.bin \
 		&& sleep 1 && cmp $XI_RUN/file.bin $XI_RUN/file.rcv"
@@ -456,7 +463,8 @@ sc_gw2gw_mark() {
 		|| { fail_with_logs "bring-up (two xfrmgw, marks)"; return; }
 	xi_check "IKEv2, CHILD_SA with marks on both" bring_up east \
 		|| { xi_dump_logs east west; return; }
-	xi_check "the outbound SAs carry mark 42" both_have "mark 0x2a/0xffffffff" 1
+	xi_check "the outbound SAs carry mark 42" both_have "[[:space:]]mark 0x2a/0xffffffff" 1
+	xi_check "the inbound SAs set mark 42 (set_mark_in)" both_have "output-mark 0x2a/0xffffffff" 1
 	xi_check "the policies carry mark 42" xi_true \
 		'[ "$(policies east | grep -c "mark 0x2a/0xffffffff")" -ge 3 ]'
 	xi_check "20 pings lanE -> lanW (the LAN ports mark 42)" ping_lan 20
@@ -471,7 +479,7 @@ sc_gw2gw_ah() {
 	states east > "$XI_RUN/ah-states"
 	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -i e-wan -w "$XI_RUN/ah.pcap" ip proto 51
 	local tpid=$XI_LASTPID
-	sleep 1
+	xi_wait 20 grep -q "listening on" "$XI_RUN/tcpdump.out"
 	xi_check "20 pings lanE -> lanW over AH" ping_lan 20
 	sleep 0.5
 	xi_kill "$tpid" tcpdump

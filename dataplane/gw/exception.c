@@ -30,7 +30,7 @@
 #include "dataplane/gw/nd.h"
 #include "dataplane/gw/route.h"
 
-static int write_sysctl(const char *fmt, const char *ifname)
+static int write_sysctl(const char *fmt, const char *ifname, const char *value)
 {
 	char path[128];
 	FILE *f;
@@ -40,7 +40,7 @@ static int write_sysctl(const char *fmt, const char *ifname)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	rc = fputs("1", f) < 0 ? -EIO : 0;
+	rc = fputs(value, f) < 0 ? -EIO : 0;
 	if (fclose(f) && !rc)
 		rc = -errno;
 	return rc;
@@ -52,9 +52,12 @@ static int write_sysctl(const char *fmt, const char *ifname)
  * whatever interface it arrives on: the host would take a second copy of
  * what is for our addresses (the TAP holds them), ESP it cannot decrypt
  * (answered with ICMP protocol unreachable, which an ICMP policy then
- * protects: a storm between two gateways) and IKE twice. Strict
- * reverse-path filtering (every route of the host leads to the TAP) and
- * IPv6 off keep the host to what the TAP gives it. Best effort: a port
+ * protects: a storm between two gateways) and IKE twice; and a host that
+ * forwards would route (or refuse with ICMP net unreachable, which ends a
+ * TCP connection being opened) the transit traffic the gateway forwards.
+ * Strict reverse-path filtering (every route of the host leads to the
+ * TAP), no forwarding from that interface and IPv6 off keep the host to
+ * what the TAP gives it. Best effort: a port
  * that is not a kernel interface has nothing to quiet.
  */
 void gw_port_quiet_host(const struct gw *g, unsigned int p)
@@ -71,8 +74,9 @@ void gw_port_quiet_host(const struct gw *g, unsigned int p)
 		return;
 	memcpy(ifname, s, n);
 	ifname[n] = '\0';
-	write_sysctl("/proc/sys/net/ipv4/conf/%s/rp_filter", ifname);
-	write_sysctl("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	write_sysctl("/proc/sys/net/ipv4/conf/%s/rp_filter", ifname, "1");
+	write_sysctl("/proc/sys/net/ipv4/conf/%s/forwarding", ifname, "0");
+	write_sysctl("/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname, "1");
 }
 
 int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen)
@@ -106,7 +110,7 @@ int gw_tap_open(struct gw *g, unsigned int p, char *msg, size_t msglen)
 	 * MTU) come from our address, which is the host's too: Linux drops a
 	 * packet with a local source unless the interface accepts them.
 	 */
-	write_sysctl("/proc/sys/net/ipv4/conf/%s/accept_local", pc->tap);
+	write_sysctl("/proc/sys/net/ipv4/conf/%s/accept_local", pc->tap, "1");
 	return gw_tap_configure(g, p, msg, msglen);
 }
 
