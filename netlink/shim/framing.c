@@ -49,15 +49,25 @@ static size_t iov_copy(const struct iovec *iov, size_t cnt, size_t off, void *ds
 	return done;
 }
 
-/* Call fn on the header of each netlink message in the first len bytes. */
+/*
+ * Call fn on the header of each netlink message in the first len bytes. As
+ * the kernel does (netlink_rcv_skb), stop at the first message shorter than
+ * its header or longer than what is left: nothing after it can be framed,
+ * and a length near 2^32 must not wrap the step (NLMSG_ALIGN is 32-bit) back
+ * to the same message, forever.
+ */
 void each_nlmsg(struct nlsock *s, const struct iovec *iov, size_t cnt, size_t len, nlmsg_fn fn)
 {
 	struct nlmsghdr h;
-	size_t off = 0;
+	size_t off = 0, step;
 
-	while (off + sizeof(h) <= len && iov_copy(iov, cnt, off, &h, sizeof(h)) == sizeof(h) &&
-	       h.nlmsg_len >= sizeof(h)) {
+	while (len - off >= sizeof(h) && iov_copy(iov, cnt, off, &h, sizeof(h)) == sizeof(h)) {
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			break;
 		fn(s, &h);
-		off += NLMSG_ALIGN(h.nlmsg_len);
+		step = ((size_t)h.nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+		if (step >= len - off)
+			break;
+		off += step;
 	}
 }
