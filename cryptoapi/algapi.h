@@ -208,6 +208,7 @@ int crypto_spawn_cipher(struct crypto_cipher **out, struct crypto_alg *alg);
 int crypto_spawn_skcipher(struct crypto_skcipher **out, struct crypto_alg *alg);
 int crypto_spawn_aead(struct crypto_aead **out, struct crypto_alg *alg);
 int crypto_spawn_shash(struct crypto_shash **out, struct crypto_alg *alg);
+int crypto_spawn_rng(struct crypto_rng **out, struct crypto_alg *alg);
 
 /*
  * The steps every instance takes, written once (template.c). A template

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alg_type.h"
 #include "internal.h"
 #include "testmgr.h"
 
@@ -56,9 +57,7 @@ static bool name_ok(const char *s, size_t max)
 	return n > 0 && n < max;
 }
 
-static int reject(const struct crypto_alg *alg, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int reject(const struct crypto_alg *alg, const char *fmt, ...)
+int crypto_alg_reject(const struct crypto_alg *alg, const char *fmt, ...)
 {
 	char why[160];
 	va_list ap;
@@ -71,108 +70,24 @@ static int reject(const struct crypto_alg *alg, const char *fmt, ...)
 	return -EINVAL;
 }
 
-#define REJECT(alg, ...) return reject((alg), __VA_ARGS__)
-
-static int check_alg_common(struct crypto_alg *alg)
+static int check_alg_common(const struct crypto_alg *alg)
 {
 	if (!name_ok(alg->cra_name, sizeof(alg->cra_name)))
-		REJECT(alg, "cra_name empty or not terminated");
+		return crypto_alg_reject(alg, "cra_name empty or not terminated");
 	if (!name_ok(alg->cra_driver_name, sizeof(alg->cra_driver_name)))
-		REJECT(alg, "cra_driver_name empty or not terminated");
+		return crypto_alg_reject(alg, "cra_driver_name empty or not terminated");
 	if (!name_ok(alg->cra_module, sizeof(alg->cra_module)))
-		REJECT(alg, "cra_module empty or not terminated");
+		return crypto_alg_reject(alg, "cra_module empty or not terminated");
 	if (alg->cra_priority < 0 || alg->cra_priority > 100000)
-		REJECT(alg, "priority %d outside 0..100000", alg->cra_priority);
+		return crypto_alg_reject(alg, "priority %d outside 0..100000", alg->cra_priority);
 	if (alg->cra_flags & ~(CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC | CRYPTO_ALG_HARDWARE |
 			       CRYPTO_ALG_INSTANCE))
-		REJECT(alg, "unknown or registry-owned flags 0x%x", alg->cra_flags);
+		return crypto_alg_reject(alg, "unknown or registry-owned flags 0x%x",
+					 alg->cra_flags);
 	if (alg->cra_blocksize == 0 || alg->cra_blocksize > 256)
-		REJECT(alg, "block size %u outside 1..256", alg->cra_blocksize);
+		return crypto_alg_reject(alg, "block size %u outside 1..256", alg->cra_blocksize);
 	if (alg->cra_ctxsize > 1u << 20)
-		REJECT(alg, "context size %u over 1 MiB", alg->cra_ctxsize);
-	return 0;
-}
-
-static int check_keysizes(struct crypto_alg *alg, uint32_t min, uint32_t max)
-{
-	if (min > max)
-		REJECT(alg, "min key size %u > max key size %u", min, max);
-	if (max > 1024)
-		REJECT(alg, "max key size %u over 1024", max);
-	return 0;
-}
-
-static int check_cipher(struct cipher_alg *a)
-{
-	if (check_keysizes(&a->base, a->min_keysize, a->max_keysize))
-		return -EINVAL;
-	if (!a->setkey || !a->encrypt || !a->decrypt)
-		REJECT(&a->base, "cipher without setkey/encrypt/decrypt");
-	if (a->base.cra_blocksize > XSG_WALK_MAX_BLOCK)
-		REJECT(&a->base, "cipher block size %u over %u", a->base.cra_blocksize,
-		       XSG_WALK_MAX_BLOCK);
-	return 0;
-}
-
-static int check_skcipher(struct skcipher_alg *a)
-{
-	if (check_keysizes(&a->base, a->min_keysize, a->max_keysize))
-		return -EINVAL;
-	if (!a->setkey || !a->encrypt || !a->decrypt)
-		REJECT(&a->base, "skcipher without setkey/encrypt/decrypt");
-	if (a->ivsize > 32)
-		REJECT(&a->base, "iv size %u over 32", a->ivsize);
-	if (a->chunksize == 0)
-		a->chunksize = a->base.cra_blocksize;
-	if (a->chunksize > XSG_WALK_MAX_BLOCK || a->base.cra_blocksize > XSG_WALK_MAX_BLOCK)
-		REJECT(&a->base, "chunk/block size over %u", XSG_WALK_MAX_BLOCK);
-	if (a->reqsize > 4096)
-		REJECT(&a->base, "request size %u over 4096", a->reqsize);
-	return 0;
-}
-
-static int check_aead(struct aead_alg *a)
-{
-	if (check_keysizes(&a->base, a->min_keysize, a->max_keysize))
-		return -EINVAL;
-	if (!a->setkey || !a->encrypt || !a->decrypt)
-		REJECT(&a->base, "aead without setkey/encrypt/decrypt");
-	if (a->ivsize > 32)
-		REJECT(&a->base, "iv size %u over 32", a->ivsize);
-	if (a->maxauthsize > 64)
-		REJECT(&a->base, "max auth size %u over 64", a->maxauthsize);
-	if (a->chunksize == 0)
-		a->chunksize = a->base.cra_blocksize;
-	if (a->reqsize > 4096)
-		REJECT(&a->base, "request size %u over 4096", a->reqsize);
-	if (a->poll && !(a->base.cra_flags & CRYPTO_ALG_ASYNC))
-		REJECT(&a->base, "poll without the async flag");
-	return 0;
-}
-
-static int check_shash(struct shash_alg *a)
-{
-	if (check_keysizes(&a->base, a->min_keysize, a->max_keysize))
-		return -EINVAL;
-	if (!a->init || !a->update || !a->final)
-		REJECT(&a->base, "shash without init/update/final");
-	if (a->digestsize > 64)
-		REJECT(&a->base, "digest size %u over 64", a->digestsize);
-	if (a->descsize > SHASH_DESC_MAX_SIZE)
-		REJECT(&a->base, "state size %u over %u", a->descsize, SHASH_DESC_MAX_SIZE);
-	if (a->max_keysize && !a->setkey)
-		REJECT(&a->base, "key sizes given but no setkey");
-	if (a->base.cra_flags & CRYPTO_ALG_ASYNC)
-		REJECT(&a->base, "shash cannot be async");
-	return 0;
-}
-
-static int check_rng(struct rng_alg *a)
-{
-	if (!a->generate || !a->seed)
-		REJECT(&a->base, "rng without seed/generate");
-	if (a->seedsize > 1024)
-		REJECT(&a->base, "seed size %u over 1024", a->seedsize);
+		return crypto_alg_reject(alg, "context size %u over 1 MiB", alg->cra_ctxsize);
 	return 0;
 }
 
@@ -233,61 +148,60 @@ static int register_alg(struct crypto_alg *alg, enum crypto_alg_type type)
 	return 0;
 }
 
+/* The type's checks first (they fill defaults), then the common ones. */
+static int register_typed(struct crypto_alg *alg, enum crypto_alg_type type)
+{
+	const struct crypto_type *ty = crypto_type_of(type);
+	int rc;
+
+	if (!ty)
+		return -EINVAL;
+	rc = ty->check(alg);
+	if (rc)
+		return rc;
+	return register_alg(alg, type);
+}
+
 int crypto_register_cipher(struct cipher_alg *alg)
 {
-	return check_cipher(alg) ?: register_alg(&alg->base, CRYPTO_ALG_TYPE_CIPHER);
+	return register_typed(&alg->base, CRYPTO_ALG_TYPE_CIPHER);
 }
 
 int crypto_register_skcipher(struct skcipher_alg *alg)
 {
-	return check_skcipher(alg) ?: register_alg(&alg->base, CRYPTO_ALG_TYPE_SKCIPHER);
+	return register_typed(&alg->base, CRYPTO_ALG_TYPE_SKCIPHER);
 }
 
 int crypto_register_aead(struct aead_alg *alg)
 {
-	return check_aead(alg) ?: register_alg(&alg->base, CRYPTO_ALG_TYPE_AEAD);
+	return register_typed(&alg->base, CRYPTO_ALG_TYPE_AEAD);
 }
 
 int crypto_register_shash(struct shash_alg *alg)
 {
-	return check_shash(alg) ?: register_alg(&alg->base, CRYPTO_ALG_TYPE_SHASH);
+	return register_typed(&alg->base, CRYPTO_ALG_TYPE_SHASH);
 }
 
 int crypto_register_rng(struct rng_alg *alg)
 {
-	return check_rng(alg) ?: register_alg(&alg->base, CRYPTO_ALG_TYPE_RNG);
+	return register_typed(&alg->base, CRYPTO_ALG_TYPE_RNG);
 }
 
 int crypto_register_instance(struct crypto_template *tmpl, struct crypto_alg *inst,
 			     enum crypto_alg_type type)
 {
+	const struct crypto_type *ty = crypto_type_of(type);
 	int rc;
 
 	inst->cra_tmpl = tmpl;
 	inst->cra_flags |= CRYPTO_ALG_INSTANCE;
-	switch (type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		rc = check_cipher(container_of_alg(inst, struct cipher_alg));
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		rc = check_skcipher(container_of_alg(inst, struct skcipher_alg));
-		break;
-	case CRYPTO_ALG_TYPE_AEAD:
-		rc = check_aead(container_of_alg(inst, struct aead_alg));
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		rc = check_shash(container_of_alg(inst, struct shash_alg));
-		break;
-	case CRYPTO_ALG_TYPE_RNG:
-		rc = check_rng(container_of_alg(inst, struct rng_alg));
-		break;
-	default:
-		rc = -EINVAL;
-	}
+	if (!ty)
+		return -EINVAL;
+	rc = ty->check(inst);
 	if (rc)
 		return rc;
 	if (!inst->cra_destroy)
-		REJECT(inst, "instance without cra_destroy");
+		return crypto_alg_reject(inst, "instance without cra_destroy");
 	return register_alg(inst, type);
 }
 
@@ -523,189 +437,74 @@ static void tfm_destroy(void *mem, struct crypto_tfm *tfm, size_t front)
 	crypto_alg_put(alg);
 }
 
-/* The typed transform structs all end in `struct crypto_tfm base`. */
-#define TFM_FRONT(T) offsetof(T, base)
-
-int crypto_spawn_cipher(struct crypto_cipher **out, struct crypto_alg *alg)
+int crypto_spawn_tfm(void **out, struct crypto_alg *alg, enum crypto_alg_type type)
 {
-	struct cipher_alg *a = container_of_alg(alg, struct cipher_alg);
-	struct crypto_cipher *tfm;
+	const struct crypto_type *ty = crypto_type_of(type);
+	struct crypto_tfm *tfm;
+	void *mem;
 	int rc;
 
-	if (alg->cra_type != CRYPTO_ALG_TYPE_CIPHER)
+	if (!ty || alg->cra_type != type)
 		return -EINVAL;
 	crypto_alg_get(alg);
-	tfm = tfm_create(alg, TFM_FRONT(struct crypto_cipher));
-	if (!tfm) {
+	mem = tfm_create(alg, ty->tfm_base);
+	if (!mem) {
 		crypto_alg_put(alg);
 		return -ENOMEM;
 	}
-	tfm->base.crt_flags = CRYPTO_TFM_NEED_KEY;
-	if (a->init && (rc = a->init(tfm)) != 0) {
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_cipher));
+	tfm = (struct crypto_tfm *)(void *)((char *)mem + ty->tfm_base);
+	rc = ty->init_tfm(tfm);
+	if (rc) {
+		/* The algorithm's init failed: its exit is not run. */
+		tfm_destroy(mem, tfm, ty->tfm_base);
 		return rc;
 	}
-	*out = tfm;
+	*out = mem;
 	return 0;
 }
 
-int crypto_spawn_skcipher(struct crypto_skcipher **out, struct crypto_alg *alg)
+void crypto_free_tfm(struct crypto_tfm *tfm)
 {
-	struct skcipher_alg *a = container_of_alg(alg, struct skcipher_alg);
-	struct crypto_skcipher *tfm;
-	int rc;
+	const struct crypto_type *ty = crypto_type_of(tfm->alg->cra_type);
 
-	if (alg->cra_type != CRYPTO_ALG_TYPE_SKCIPHER)
-		return -EINVAL;
-	crypto_alg_get(alg);
-	tfm = tfm_create(alg, TFM_FRONT(struct crypto_skcipher));
-	if (!tfm) {
-		crypto_alg_put(alg);
-		return -ENOMEM;
-	}
-	tfm->reqsize = a->reqsize;
-	if (a->max_keysize)
-		tfm->base.crt_flags = CRYPTO_TFM_NEED_KEY;
-	if (a->init && (rc = a->init(tfm)) != 0) {
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_skcipher));
-		return rc;
-	}
-	*out = tfm;
-	return 0;
+	ty->exit_tfm(tfm);
+	tfm_destroy((char *)tfm - ty->tfm_base, tfm, ty->tfm_base);
 }
 
-int crypto_spawn_aead(struct crypto_aead **out, struct crypto_alg *alg)
-{
-	struct aead_alg *a = container_of_alg(alg, struct aead_alg);
-	struct crypto_aead *tfm;
-	int rc;
-
-	if (alg->cra_type != CRYPTO_ALG_TYPE_AEAD)
-		return -EINVAL;
-	crypto_alg_get(alg);
-	tfm = tfm_create(alg, TFM_FRONT(struct crypto_aead));
-	if (!tfm) {
-		crypto_alg_put(alg);
-		return -ENOMEM;
-	}
-	tfm->authsize = a->maxauthsize;
-	tfm->reqsize = a->reqsize;
-	tfm->base.crt_flags = CRYPTO_TFM_NEED_KEY;
-	if (a->init && (rc = a->init(tfm)) != 0) {
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_aead));
-		return rc;
-	}
-	*out = tfm;
-	return 0;
-}
-
-int crypto_spawn_shash(struct crypto_shash **out, struct crypto_alg *alg)
-{
-	struct shash_alg *a = container_of_alg(alg, struct shash_alg);
-	struct crypto_shash *tfm;
-	int rc;
-
-	if (alg->cra_type != CRYPTO_ALG_TYPE_SHASH)
-		return -EINVAL;
-	crypto_alg_get(alg);
-	tfm = tfm_create(alg, TFM_FRONT(struct crypto_shash));
-	if (!tfm) {
-		crypto_alg_put(alg);
-		return -ENOMEM;
-	}
-	tfm->descsize = a->descsize;
-	if (a->setkey && a->max_keysize)
-		tfm->base.crt_flags = CRYPTO_TFM_NEED_KEY;
-	if (a->init_tfm && (rc = a->init_tfm(tfm)) != 0) {
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_shash));
-		return rc;
-	}
-	*out = tfm;
-	return 0;
-}
-
-static int spawn_rng(struct crypto_rng **out, struct crypto_alg *alg)
-{
-	struct rng_alg *a = container_of_alg(alg, struct rng_alg);
-	struct crypto_rng *tfm;
-	int rc;
-
-	crypto_alg_get(alg);
-	tfm = tfm_create(alg, TFM_FRONT(struct crypto_rng));
-	if (!tfm) {
-		crypto_alg_put(alg);
-		return -ENOMEM;
-	}
-	if (a->init && (rc = a->init(tfm)) != 0) {
-		tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_rng));
-		return rc;
-	}
-	*out = tfm;
-	return 0;
-}
-
-#define DEFINE_ALLOC(kind, T, TYPE, spawn)                                    \
+/*
+ * The typed forms: spawn from an algorithm in hand, allocate by name, free.
+ * Each is the generic one with the type fixed.
+ */
+#define DEFINE_TFM(kind, T, TYPE)                                             \
+	int crypto_spawn_##kind(T **out, struct crypto_alg *alg)               \
+	{                                                                     \
+		void *tfm;                                                    \
+		int rc = crypto_spawn_tfm(&tfm, alg, TYPE);                   \
+		if (rc == 0)                                                  \
+			*out = tfm;                                           \
+		return rc;                                                    \
+	}                                                                     \
 	int crypto_alloc_##kind(T **out, const char *name, uint32_t type, uint32_t mask) \
 	{                                                                     \
 		struct crypto_alg *alg;                                       \
 		int rc = crypto_alg_lookup(&alg, name, TYPE, type, mask);      \
 		if (rc)                                                       \
 			return rc;                                            \
-		rc = spawn(out, alg);                                         \
+		rc = crypto_spawn_##kind(out, alg);                           \
 		crypto_alg_put(alg);                                          \
 		return rc;                                                    \
+	}                                                                     \
+	void crypto_free_##kind(T *tfm)                                        \
+	{                                                                     \
+		if (tfm)                                                      \
+			crypto_free_tfm(&tfm->base);                          \
 	}
 
-DEFINE_ALLOC(cipher, struct crypto_cipher, CRYPTO_ALG_TYPE_CIPHER, crypto_spawn_cipher)
-DEFINE_ALLOC(skcipher, struct crypto_skcipher, CRYPTO_ALG_TYPE_SKCIPHER, crypto_spawn_skcipher)
-DEFINE_ALLOC(aead, struct crypto_aead, CRYPTO_ALG_TYPE_AEAD, crypto_spawn_aead)
-DEFINE_ALLOC(shash, struct crypto_shash, CRYPTO_ALG_TYPE_SHASH, crypto_spawn_shash)
-DEFINE_ALLOC(rng, struct crypto_rng, CRYPTO_ALG_TYPE_RNG, spawn_rng)
-
-void crypto_free_cipher(struct crypto_cipher *tfm)
-{
-	if (!tfm)
-		return;
-	if (crypto_cipher_alg(tfm)->exit)
-		crypto_cipher_alg(tfm)->exit(tfm);
-	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_cipher));
-}
-
-void crypto_free_skcipher(struct crypto_skcipher *tfm)
-{
-	if (!tfm)
-		return;
-	if (crypto_skcipher_alg(tfm)->exit)
-		crypto_skcipher_alg(tfm)->exit(tfm);
-	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_skcipher));
-}
-
-void crypto_free_aead(struct crypto_aead *tfm)
-{
-	if (!tfm)
-		return;
-	if (crypto_aead_alg(tfm)->exit)
-		crypto_aead_alg(tfm)->exit(tfm);
-	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_aead));
-}
-
-void crypto_free_shash(struct crypto_shash *tfm)
-{
-	if (!tfm)
-		return;
-	if (crypto_shash_alg(tfm)->exit_tfm)
-		crypto_shash_alg(tfm)->exit_tfm(tfm);
-	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_shash));
-}
-
-void crypto_free_rng(struct crypto_rng *tfm)
-{
-	if (!tfm)
-		return;
-	if (crypto_rng_alg(tfm)->exit)
-		crypto_rng_alg(tfm)->exit(tfm);
-	tfm_destroy(tfm, &tfm->base, TFM_FRONT(struct crypto_rng));
-}
+DEFINE_TFM(cipher, struct crypto_cipher, CRYPTO_ALG_TYPE_CIPHER)
+DEFINE_TFM(skcipher, struct crypto_skcipher, CRYPTO_ALG_TYPE_SKCIPHER)
+DEFINE_TFM(aead, struct crypto_aead, CRYPTO_ALG_TYPE_AEAD)
+DEFINE_TFM(shash, struct crypto_shash, CRYPTO_ALG_TYPE_SHASH)
+DEFINE_TFM(rng, struct crypto_rng, CRYPTO_ALG_TYPE_RNG)
 
 const char *crypto_tfm_alg_name(const struct crypto_tfm *tfm)
 {

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The algorithm listing, in the format of the kernel's /proc/crypto. */
+/*
+ * The algorithm listing, in the format of the kernel's /proc/crypto: the
+ * lines every algorithm has, then its type's own (alg_type.c).
+ */
 #include <string.h>
 
+#include "alg_type.h"
 #include "internal.h"
 #include "listing.h"
 
@@ -20,6 +24,8 @@ int crypto_alg_foreach(int (*fn)(const struct crypto_alg *alg, void *arg), void 
 
 void crypto_alg_info(const struct crypto_alg *alg, struct crypto_alg_info *i)
 {
+	const struct crypto_type *ty;
+
 	memset(i, 0, sizeof(*i));
 	i->blocksize = alg->cra_blocksize;
 	i->async = alg->cra_flags & CRYPTO_ALG_ASYNC;
@@ -32,59 +38,18 @@ void crypto_alg_info(const struct crypto_alg *alg, struct crypto_alg_info *i)
 	else
 		i->selftest = "unknown";
 
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER: {
-		const struct cipher_alg *a = container_of_alg(alg, const struct cipher_alg);
-
-		i->type = "cipher";
-		i->min_keysize = a->min_keysize;
-		i->max_keysize = a->max_keysize;
-		break;
-	}
-	case CRYPTO_ALG_TYPE_SKCIPHER: {
-		const struct skcipher_alg *a = container_of_alg(alg, const struct skcipher_alg);
-
-		i->type = "skcipher";
-		i->min_keysize = a->min_keysize;
-		i->max_keysize = a->max_keysize;
-		i->ivsize = a->ivsize;
-		i->chunksize = a->chunksize;
-		break;
-	}
-	case CRYPTO_ALG_TYPE_AEAD: {
-		const struct aead_alg *a = container_of_alg(alg, const struct aead_alg);
-
-		i->type = "aead";
-		i->min_keysize = a->min_keysize;
-		i->max_keysize = a->max_keysize;
-		i->ivsize = a->ivsize;
-		i->maxauthsize = a->maxauthsize;
-		i->chunksize = a->chunksize;
-		break;
-	}
-	case CRYPTO_ALG_TYPE_SHASH: {
-		const struct shash_alg *a = container_of_alg(alg, const struct shash_alg);
-
-		i->type = "shash";
-		i->digestsize = a->digestsize;
-		i->min_keysize = a->min_keysize;
-		i->max_keysize = a->max_keysize;
-		break;
-	}
-	case CRYPTO_ALG_TYPE_RNG: {
-		const struct rng_alg *a = container_of_alg(alg, const struct rng_alg);
-
-		i->type = "rng";
-		i->seedsize = a->seedsize;
-		break;
-	}
-	default:
+	ty = crypto_type_of(alg->cra_type);
+	if (!ty) {
 		i->type = "unknown";
+		return;
 	}
+	i->type = ty->name;
+	ty->info(alg, i);
 }
 
 void crypto_show_alg(FILE *f, const struct crypto_alg *alg)
 {
+	const struct crypto_type *ty;
 	struct crypto_alg_info i;
 
 	crypto_alg_info(alg, &i);
@@ -98,38 +63,9 @@ void crypto_show_alg(FILE *f, const struct crypto_alg *alg)
 	if (alg->cra_perf_mbps)
 		fprintf(f, "throughput   : %u MB/s\n", alg->cra_perf_mbps);
 	fprintf(f, "type         : %s\n", i.type);
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		fprintf(f, "blocksize    : %u\n", i.blocksize);
-		fprintf(f, "min keysize  : %u\n", i.min_keysize);
-		fprintf(f, "max keysize  : %u\n", i.max_keysize);
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		fprintf(f, "async        : %s\n", i.async ? "yes" : "no");
-		fprintf(f, "blocksize    : %u\n", i.blocksize);
-		fprintf(f, "min keysize  : %u\n", i.min_keysize);
-		fprintf(f, "max keysize  : %u\n", i.max_keysize);
-		fprintf(f, "ivsize       : %u\n", i.ivsize);
-		fprintf(f, "chunksize    : %u\n", i.chunksize);
-		fprintf(f, "walksize     : %u\n", i.chunksize);
-		break;
-	case CRYPTO_ALG_TYPE_AEAD:
-		fprintf(f, "async        : %s\n", i.async ? "yes" : "no");
-		fprintf(f, "blocksize    : %u\n", i.blocksize);
-		fprintf(f, "ivsize       : %u\n", i.ivsize);
-		fprintf(f, "maxauthsize  : %u\n", i.maxauthsize);
-		fprintf(f, "geniv        : <none>\n");
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		fprintf(f, "blocksize    : %u\n", i.blocksize);
-		fprintf(f, "digestsize   : %u\n", i.digestsize);
-		break;
-	case CRYPTO_ALG_TYPE_RNG:
-		fprintf(f, "seedsize     : %u\n", i.seedsize);
-		break;
-	default:
-		break;
-	}
+	ty = crypto_type_of(alg->cra_type);
+	if (ty)
+		ty->show(f, &i);
 	if (alg->cra_flags & CRYPTO_ALG_DEAD && alg->cra_selftest_msg[0])
 		fprintf(f, "failure      : %s\n", alg->cra_selftest_msg);
 	fputc('\n', f);

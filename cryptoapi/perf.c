@@ -20,6 +20,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "alg_type.h"
 #include "internal.h"
 
 #define PERF_SMALL 64
@@ -48,8 +49,8 @@ static bool perf_disabled(void)
 }
 
 /* One operation of the measured kind on len bytes: bytes processed or -errno. */
-struct perf_op {
-	int (*run)(struct perf_op *op, uint32_t len);
+struct crypto_perf_op {
+	int (*run)(struct crypto_perf_op *op, uint32_t len);
 	void *tfm;
 	void *req;
 	uint8_t *buf;
@@ -58,7 +59,7 @@ struct perf_op {
 	struct xsg sg;
 };
 
-static int run_aead(struct perf_op *op, uint32_t len)
+static int run_aead(struct crypto_perf_op *op, uint32_t len)
 {
 	struct aead_request *req = op->req;
 
@@ -68,7 +69,7 @@ static int run_aead(struct perf_op *op, uint32_t len)
 	return crypto_aead_encrypt(req) ?: (int)len;
 }
 
-static int run_skcipher(struct perf_op *op, uint32_t len)
+static int run_skcipher(struct crypto_perf_op *op, uint32_t len)
 {
 	struct skcipher_request *req = op->req;
 
@@ -78,7 +79,7 @@ static int run_skcipher(struct perf_op *op, uint32_t len)
 	return crypto_skcipher_encrypt(req) ?: (int)len;
 }
 
-static int run_shash(struct perf_op *op, uint32_t len)
+static int run_shash(struct crypto_perf_op *op, uint32_t len)
 {
 	uint8_t out[64];
 	SHASH_DESC_ON_STACK(desc, (struct crypto_shash *)op->tfm);
@@ -143,81 +144,79 @@ static int shash_setkey_cb(void *tfm, const uint8_t *k, unsigned int n)
 	return crypto_shash_setkey(tfm, k, n);
 }
 
-/* Allocate a transform and a request; 0 when ready to run. */
-static int perf_prepare(struct crypto_alg *alg, struct perf_op *op)
+/*
+ * The type hooks (alg_type.c): allocate a keyed transform and a request, 0
+ * when ready to run; release takes what prepare left, even half-made.
+ */
+int crypto_perf_prepare_aead(struct crypto_alg *alg, struct crypto_perf_op *op)
 {
-	int rc;
+	struct aead_alg *a = container_of_alg(alg, struct aead_alg);
+	int rc = crypto_spawn_aead((struct crypto_aead **)&op->tfm, alg);
 
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_AEAD: {
-		struct aead_alg *a = container_of_alg(alg, struct aead_alg);
-
-		if ((rc = crypto_spawn_aead((struct crypto_aead **)&op->tfm, alg)) != 0)
-			return rc;
-		op->run = run_aead;
-		rc = perf_setkey(alg, op->tfm, aead_setkey_cb, a->min_keysize, a->max_keysize);
-		if (rc)
-			return rc;
-		op->req = aead_request_alloc(op->tfm);
-		break;
-	}
-	case CRYPTO_ALG_TYPE_SKCIPHER: {
-		struct skcipher_alg *a = container_of_alg(alg, struct skcipher_alg);
-
-		if ((rc = crypto_spawn_skcipher((struct crypto_skcipher **)&op->tfm, alg)) != 0)
-			return rc;
-		op->run = run_skcipher;
-		rc = perf_setkey(alg, op->tfm, skcipher_setkey_cb, a->min_keysize, a->max_keysize);
-		if (rc)
-			return rc;
-		op->req = skcipher_request_alloc(op->tfm);
-		break;
-	}
-	case CRYPTO_ALG_TYPE_SHASH: {
-		struct shash_alg *a = container_of_alg(alg, struct shash_alg);
-
-		if ((rc = crypto_spawn_shash((struct crypto_shash **)&op->tfm, alg)) != 0)
-			return rc;
-		op->run = run_shash;
-		if (a->setkey && a->max_keysize) {
-			rc = perf_setkey(alg, op->tfm, shash_setkey_cb, a->min_keysize,
-					 a->max_keysize);
-			if (rc)
-				return rc;
-		}
-		op->req = op;	/* no request object */
-		break;
-	}
-	default:
-		return -EINVAL;
-	}
+	if (rc)
+		return rc;
+	op->run = run_aead;
+	rc = perf_setkey(alg, op->tfm, aead_setkey_cb, a->min_keysize, a->max_keysize);
+	if (rc)
+		return rc;
+	op->req = aead_request_alloc(op->tfm);
 	return op->req ? 0 : -ENOMEM;
 }
 
-static void perf_release(struct crypto_alg *alg, struct perf_op *op)
+void crypto_perf_release_aead(struct crypto_perf_op *op)
 {
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_AEAD:
-		aead_request_free(op->req);
-		crypto_free_aead(op->tfm);
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		skcipher_request_free(op->req);
-		crypto_free_skcipher(op->tfm);
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		crypto_free_shash(op->tfm);
-		break;
-	default:
-		break;
+	aead_request_free(op->req);
+	crypto_free_aead(op->tfm);
+}
+
+int crypto_perf_prepare_skcipher(struct crypto_alg *alg, struct crypto_perf_op *op)
+{
+	struct skcipher_alg *a = container_of_alg(alg, struct skcipher_alg);
+	int rc = crypto_spawn_skcipher((struct crypto_skcipher **)&op->tfm, alg);
+
+	if (rc)
+		return rc;
+	op->run = run_skcipher;
+	rc = perf_setkey(alg, op->tfm, skcipher_setkey_cb, a->min_keysize, a->max_keysize);
+	if (rc)
+		return rc;
+	op->req = skcipher_request_alloc(op->tfm);
+	return op->req ? 0 : -ENOMEM;
+}
+
+void crypto_perf_release_skcipher(struct crypto_perf_op *op)
+{
+	skcipher_request_free(op->req);
+	crypto_free_skcipher(op->tfm);
+}
+
+int crypto_perf_prepare_shash(struct crypto_alg *alg, struct crypto_perf_op *op)
+{
+	struct shash_alg *a = container_of_alg(alg, struct shash_alg);
+	int rc = crypto_spawn_shash((struct crypto_shash **)&op->tfm, alg);
+
+	if (rc)
+		return rc;
+	op->run = run_shash;
+	if (a->setkey && a->max_keysize) {
+		rc = perf_setkey(alg, op->tfm, shash_setkey_cb, a->min_keysize, a->max_keysize);
+		if (rc)
+			return rc;
 	}
+	op->req = op;	/* no request object */
+	return 0;
+}
+
+void crypto_perf_release_shash(struct crypto_perf_op *op)
+{
+	crypto_free_shash(op->tfm);
 }
 
 /*
  * Pairs of (64, 1420) operations in PERF_WINDOWS short windows; the best
  * window counts, so a preemption on a busy machine does not sink the figure.
  */
-static uint32_t perf_run(struct perf_op *op, int windows, uint64_t window_ns)
+static uint32_t perf_run(struct crypto_perf_op *op, int windows, uint64_t window_ns)
 {
 	uint32_t best = 0;
 
@@ -245,14 +244,14 @@ static uint32_t perf_run(struct perf_op *op, int windows, uint64_t window_ns)
 
 uint32_t crypto_perf_measure(struct crypto_alg *alg)
 {
-	struct perf_op op;
+	const struct crypto_type *ty = crypto_type_of(alg->cra_type);
+	struct crypto_perf_op op;
 	uint64_t start;
 	uint32_t mbps = 0;
 
 	if (perf_disabled() || (alg->cra_flags & (CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC)))
 		return 0;
-	if (alg->cra_type != CRYPTO_ALG_TYPE_AEAD && alg->cra_type != CRYPTO_ALG_TYPE_SKCIPHER &&
-	    alg->cra_type != CRYPTO_ALG_TYPE_SHASH)
+	if (!ty || !ty->perf_prepare)
 		return 0;
 	start = now_ns();
 	memset(&op, 0, sizeof(op));
@@ -262,7 +261,7 @@ uint32_t crypto_perf_measure(struct crypto_alg *alg)
 	memset(op.buf, 0x5a, PERF_BUF);
 	xsg_init(&op.sg, op.ent, 1);
 	xsg_add(&op.sg, op.buf, PERF_BUF);
-	if (perf_prepare(alg, &op) == 0) {
+	if (ty->perf_prepare(alg, &op) == 0) {
 		/*
 		 * Past the process budget (a slow build, many drivers) every
 		 * candidate still gets a figure, from one short window: coarse,
@@ -273,7 +272,7 @@ uint32_t crypto_perf_measure(struct crypto_alg *alg)
 		else
 			mbps = perf_run(&op, PERF_WINDOWS, PERF_BUDGET_NS / PERF_WINDOWS);
 	}
-	perf_release(alg, &op);
+	ty->perf_release(&op);
 	free(op.buf);
 	__atomic_add_fetch(&perf_spent_ns, now_ns() - start, __ATOMIC_RELAXED);
 	return mbps;

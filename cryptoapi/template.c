@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alg_type.h"
 #include "internal.h"
+#include "listing.h"
 
 struct crypto_template_list crypto_template_list =
 	TAILQ_HEAD_INITIALIZER(crypto_template_list);
@@ -156,38 +158,24 @@ int crypto_inst_setname(struct crypto_alg *inst, const char *tmpl_name)
 
 /* ---- building instances (crypto_inst_create and its helpers) ---- */
 
-/* Where each typed algorithm keeps its crypto_alg, and how big it is. */
-static const struct {
-	size_t size;
-	size_t base_off;
-} inst_layout[] = {
-	[CRYPTO_ALG_TYPE_CIPHER] = { sizeof(struct cipher_alg), offsetof(struct cipher_alg, base) },
-	[CRYPTO_ALG_TYPE_SKCIPHER] = { sizeof(struct skcipher_alg),
-				       offsetof(struct skcipher_alg, base) },
-	[CRYPTO_ALG_TYPE_AEAD] = { sizeof(struct aead_alg), offsetof(struct aead_alg, base) },
-	[CRYPTO_ALG_TYPE_SHASH] = { sizeof(struct shash_alg), offsetof(struct shash_alg, base) },
-	[CRYPTO_ALG_TYPE_RNG] = { sizeof(struct rng_alg), offsetof(struct rng_alg, base) },
-};
-
-#define N_LAYOUTS (sizeof(inst_layout) / sizeof(inst_layout[0]))
-
 static void inst_destroy(struct crypto_alg *inst)
 {
-	free((char *)inst - inst_layout[inst->cra_type].base_off);
+	free(crypto_type_alg(crypto_type_of(inst->cra_type), inst));
 }
 
 /* A copy of the prototype, ready to take spawns. */
 static struct crypto_alg *inst_new(struct crypto_template *tmpl,
-				   const struct crypto_inst_spec *spec)
+				   const struct crypto_inst_spec *spec,
+				   const struct crypto_type *ty)
 {
 	struct crypto_alg *inst;
 	char *mem;
 
-	mem = calloc(1, inst_layout[spec->type].size);
+	mem = calloc(1, ty->alg_size);
 	if (!mem)
 		return NULL;
-	memcpy(mem, spec->alg, inst_layout[spec->type].size);
-	inst = (struct crypto_alg *)(void *)(mem + inst_layout[spec->type].base_off);
+	memcpy(mem, spec->alg, ty->alg_size);
+	inst = (struct crypto_alg *)(void *)(mem + ty->alg_base);
 	inst->cra_type = spec->type;
 	inst->cra_tmpl = tmpl;
 	inst->cra_destroy = inst_destroy;
@@ -232,13 +220,14 @@ static void inst_inherit(struct crypto_alg *inst, const struct crypto_alg *lead)
 int crypto_inst_create(struct crypto_template *tmpl, const struct crypto_inst_spec *spec,
 		       const char *const *args, int nargs)
 {
+	const struct crypto_type *ty = crypto_type_of(spec->type);
 	struct crypto_alg *inst;
 	int rc;
 
-	if ((unsigned int)spec->type >= N_LAYOUTS || !inst_layout[spec->type].size ||
-	    spec->lead < 0 || spec->lead >= CRYPTO_MAX_SPAWNS || nargs != inst_nargs(spec))
+	if (!ty || spec->lead < 0 || spec->lead >= CRYPTO_MAX_SPAWNS ||
+	    nargs != inst_nargs(spec))
 		return -EINVAL;
-	inst = inst_new(tmpl, spec);
+	inst = inst_new(tmpl, spec, ty);
 	if (!inst)
 		return -ENOMEM;
 	rc = inst_grab(inst, spec, args, false) ?:
@@ -276,32 +265,12 @@ int crypto_inst_template_create(struct crypto_template *tmpl, const char *const 
 void crypto_inst_keysizes(const struct crypto_alg *child, uint32_t extra, uint32_t *min,
 			  uint32_t *max)
 {
-	uint32_t lo = 0, hi = 0;
+	struct crypto_alg_info info;
 
-#define KEYSIZES_OF(T) do {                                                   \
-		const T *a = container_of_alg(child, const T);                 \
-		lo = a->min_keysize;                                          \
-		hi = a->max_keysize;                                          \
-	} while (0)
-	switch (child->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		KEYSIZES_OF(struct cipher_alg);
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		KEYSIZES_OF(struct skcipher_alg);
-		break;
-	case CRYPTO_ALG_TYPE_AEAD:
-		KEYSIZES_OF(struct aead_alg);
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		KEYSIZES_OF(struct shash_alg);
-		break;
-	default:
-		break;
-	}
-#undef KEYSIZES_OF
-	*min = hi ? lo + extra : 0;
-	*max = hi ? hi + extra : 0;
+	/* The listing's figures: a type without keys (rng) gives 0/0. */
+	crypto_alg_info(child, &info);
+	*min = info.max_keysize ? info.min_keysize + extra : 0;
+	*max = info.max_keysize ? info.max_keysize + extra : 0;
 }
 
 /* ---- child transforms ---- */
@@ -312,46 +281,20 @@ static void *child_slot(struct crypto_tfm *tfm, int i)
 	return (char *)crypto_tfm_ctx(tfm) + (size_t)i * sizeof(void *);
 }
 
-static int child_spawn(void *slot, struct crypto_alg *alg)
+/* The crypto_tfm of child i (the slot holds its typed transform). */
+static struct crypto_tfm *child_tfm(struct crypto_tfm *tfm, int i)
 {
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		return crypto_spawn_cipher(slot, alg);
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		return crypto_spawn_skcipher(slot, alg);
-	case CRYPTO_ALG_TYPE_AEAD:
-		return crypto_spawn_aead(slot, alg);
-	case CRYPTO_ALG_TYPE_SHASH:
-		return crypto_spawn_shash(slot, alg);
-	default:
-		return -EINVAL;
-	}
-}
+	const struct crypto_type *ty = crypto_type_of(tfm->alg->cra_spawns[i]->cra_type);
+	char *child;
 
-static void child_free(void *slot, const struct crypto_alg *alg)
-{
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		crypto_free_cipher(*(struct crypto_cipher **)slot);
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		crypto_free_skcipher(*(struct crypto_skcipher **)slot);
-		break;
-	case CRYPTO_ALG_TYPE_AEAD:
-		crypto_free_aead(*(struct crypto_aead **)slot);
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		crypto_free_shash(*(struct crypto_shash **)slot);
-		break;
-	default:
-		break;
-	}
+	memcpy(&child, child_slot(tfm, i), sizeof(child));
+	return (struct crypto_tfm *)(void *)(child + ty->tfm_base);
 }
 
 static void children_free(struct crypto_tfm *tfm, int n)
 {
 	while (n-- > 0)
-		child_free(child_slot(tfm, n), tfm->alg->cra_spawns[n]);
+		crypto_free_tfm(child_tfm(tfm, n));
 }
 
 int crypto_inst_init_children(struct crypto_tfm *tfm)
@@ -360,11 +303,14 @@ int crypto_inst_init_children(struct crypto_tfm *tfm)
 	int i, rc;
 
 	for (i = 0; i < CRYPTO_MAX_SPAWNS && spawns[i]; i++) {
-		rc = child_spawn(child_slot(tfm, i), spawns[i]);
+		void *child;
+
+		rc = crypto_spawn_tfm(&child, spawns[i], spawns[i]->cra_type);
 		if (rc) {
 			children_free(tfm, i);
 			return rc;
 		}
+		memcpy(child_slot(tfm, i), &child, sizeof(child));
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alg_type.h"
 #include "internal.h"
 #include "testmgr.h"
 
@@ -103,13 +104,15 @@ int crypto_hex2bin(uint8_t *buf, size_t buflen, const char *hex)
 
 /* ---- failure reporting ---- */
 
-struct tctx {
+struct alg_test_ctx {
 	char *msg;
 	size_t msglen;
+	struct vbufs *v;	/* the parsed vector, reused row after row */
 };
 
-static int fail(struct tctx *t, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct tctx *t, int rc, const char *fmt, ...)
+static int fail(struct alg_test_ctx *t, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct alg_test_ctx *t, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -197,7 +200,7 @@ struct vbufs {
 	int klen, ivlen, alen, plen, clen;
 };
 
-static int parse(struct tctx *t, uint8_t *buf, size_t len, const char *hex, int *out,
+static int parse(struct alg_test_ctx *t, uint8_t *buf, size_t len, const char *hex, int *out,
 		 const char *what, const char *src)
 {
 	int n = crypto_hex2bin(buf, len, hex);
@@ -210,13 +213,17 @@ static int parse(struct tctx *t, uint8_t *buf, size_t len, const char *hex, int 
 
 /* ---- cipher (single block, ECB over the text) ---- */
 
-static int test_cipher(struct crypto_alg *alg, const struct alg_test_desc *d, struct tctx *t,
-		       struct vbufs *v)
+int alg_test_cipher(struct crypto_alg *alg, const struct alg_test_desc *d,
+	            struct alg_test_ctx *t)
 {
+	struct vbufs *v = t->v;
 	struct crypto_cipher *tfm;
-	int rc = crypto_spawn_cipher(&tfm, alg);
 	uint32_t bs = alg->cra_blocksize;
+	int rc;
 
+	if (!d->vecs.cipher)
+		return -ENOENT;
+	rc = crypto_spawn_cipher(&tfm, alg);
 	if (rc)
 		return fail(t, rc, "cannot allocate transform");
 	for (unsigned int i = 0; i < d->vecs.count; i++) {
@@ -259,7 +266,7 @@ static int test_cipher(struct crypto_alg *alg, const struct alg_test_desc *d, st
 /* ---- skcipher ---- */
 
 static int skcipher_one(struct crypto_skcipher *tfm, const struct cipher_testvec *tv,
-			struct vbufs *v, int layout, bool enc, struct tctx *t)
+			struct vbufs *v, int layout, bool enc, struct alg_test_ctx *t)
 {
 	const uint8_t *in = enc ? v->p : v->c, *want = enc ? v->c : v->p;
 	uint32_t len = (uint32_t)v->plen;
@@ -308,12 +315,16 @@ out_req:
 	return rc;
 }
 
-static int test_skcipher(struct crypto_alg *alg, const struct alg_test_desc *d,
-			 struct tctx *t, struct vbufs *v)
+int alg_test_skcipher(struct crypto_alg *alg, const struct alg_test_desc *d,
+	              struct alg_test_ctx *t)
 {
+	struct vbufs *v = t->v;
 	struct crypto_skcipher *tfm;
-	int rc = crypto_spawn_skcipher(&tfm, alg);
+	int rc;
 
+	if (!d->vecs.cipher)
+		return -ENOENT;
+	rc = crypto_spawn_skcipher(&tfm, alg);
 	if (rc)
 		return fail(t, rc, "cannot allocate transform");
 	for (unsigned int i = 0; i < d->vecs.count && !rc; i++) {
@@ -368,7 +379,7 @@ static int aead_wait(struct crypto_aead *tfm, struct aead_request *req)
 }
 
 static int aead_one(struct crypto_aead *tfm, const struct aead_testvec *tv, struct vbufs *v,
-		    int layout, int op, struct tctx *t)
+		    int layout, int op, struct alg_test_ctx *t)
 {
 	/* op 0: encrypt, 1: decrypt, 2: decrypt with a corrupted ICV */
 	uint32_t alen = v->alen, plen = v->plen, clen = v->clen;
@@ -434,12 +445,16 @@ out:
 	return rc;
 }
 
-static int test_aead(struct crypto_alg *alg, const struct alg_test_desc *d, struct tctx *t,
-		     struct vbufs *v)
+int alg_test_aead(struct crypto_alg *alg, const struct alg_test_desc *d,
+	          struct alg_test_ctx *t)
 {
+	struct vbufs *v = t->v;
 	struct crypto_aead *tfm;
-	int rc = crypto_spawn_aead(&tfm, alg);
+	int rc;
 
+	if (!d->vecs.aead)
+		return -ENOENT;
+	rc = crypto_spawn_aead(&tfm, alg);
 	if (rc)
 		return fail(t, rc, "cannot allocate transform");
 	for (unsigned int i = 0; i < d->vecs.count && !rc; i++) {
@@ -493,12 +508,16 @@ static int test_aead(struct crypto_alg *alg, const struct alg_test_desc *d, stru
 
 /* ---- shash ---- */
 
-static int test_hash(struct crypto_alg *alg, const struct alg_test_desc *d, struct tctx *t,
-		     struct vbufs *v)
+int alg_test_hash(struct crypto_alg *alg, const struct alg_test_desc *d,
+	          struct alg_test_ctx *t)
 {
+	struct vbufs *v = t->v;
 	struct crypto_shash *tfm;
-	int rc = crypto_spawn_shash(&tfm, alg);
+	int rc;
 
+	if (!d->vecs.hash)
+		return -ENOENT;
+	rc = crypto_spawn_shash(&tfm, alg);
 	if (rc)
 		return fail(t, rc, "cannot allocate transform");
 	for (unsigned int i = 0; i < d->vecs.count && !rc; i++) {
@@ -566,30 +585,17 @@ static int test_hash(struct crypto_alg *alg, const struct alg_test_desc *d, stru
 
 /* ---- rng (deterministic generators) ---- */
 
-static int test_rng(struct crypto_alg *alg, const struct alg_test_desc *d, struct tctx *t)
+int alg_test_rng(struct crypto_alg *alg, const struct alg_test_desc *d, struct alg_test_ctx *t)
 {
 	struct crypto_rng *tfm;
 	int rc;
 
-	/* The alg is not tested yet, so a lookup cannot find it: build by hand. */
-	{
-		struct rng_alg *a = container_of_alg(alg, struct rng_alg);
-		size_t size = sizeof(struct crypto_rng) + alg->cra_ctxsize;
-
-		tfm = aligned_alloc(64, (size + 63) & ~(size_t)63);
-		if (!tfm)
-			return fail(t, -ENOMEM, "no memory");
-		memset(tfm, 0, size);
-		tfm->base.alg = alg;
-		tfm->base.ctxsize = alg->cra_ctxsize;
-		crypto_alg_get(alg);
-		if (a->init && (rc = a->init(tfm)) != 0) {
-			crypto_alg_put(alg);
-			free(tfm);
-			return fail(t, rc, "rng init failed");
-		}
-	}
-	rc = 0;
+	if (!d->vecs.rng)
+		return -ENOENT;
+	/* Spawned from alg itself: it is not tested yet, so no lookup finds it. */
+	rc = crypto_spawn_rng(&tfm, alg);
+	if (rc)
+		return fail(t, rc, "rng init failed");
 	for (unsigned int i = 0; i < d->vecs.count && !rc; i++) {
 		const struct rng_testvec *tv = &d->vecs.rng[i];
 		uint8_t seed[512], add[256], want[512], got[512];
@@ -625,7 +631,8 @@ static int test_rng(struct crypto_alg *alg, const struct alg_test_desc *d, struc
 int alg_test(struct crypto_alg *alg, char *msg, size_t msglen)
 {
 	const struct alg_test_desc *d = find_desc(alg->cra_driver_name);
-	struct tctx t = { .msg = msg, .msglen = msglen };
+	struct alg_test_ctx t = { .msg = msg, .msglen = msglen };
+	const struct crypto_type *ty;
 	struct vbufs *v;
 	int rc;
 
@@ -643,25 +650,9 @@ int alg_test(struct crypto_alg *alg, char *msg, size_t msglen)
 	v = malloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	switch (alg->cra_type) {
-	case CRYPTO_ALG_TYPE_CIPHER:
-		rc = d->vecs.cipher ? test_cipher(alg, d, &t, v) : -ENOENT;
-		break;
-	case CRYPTO_ALG_TYPE_SKCIPHER:
-		rc = d->vecs.cipher ? test_skcipher(alg, d, &t, v) : -ENOENT;
-		break;
-	case CRYPTO_ALG_TYPE_AEAD:
-		rc = d->vecs.aead ? test_aead(alg, d, &t, v) : -ENOENT;
-		break;
-	case CRYPTO_ALG_TYPE_SHASH:
-		rc = d->vecs.hash ? test_hash(alg, d, &t, v) : -ENOENT;
-		break;
-	case CRYPTO_ALG_TYPE_RNG:
-		rc = d->vecs.rng ? test_rng(alg, d, &t) : -ENOENT;
-		break;
-	default:
-		rc = -EINVAL;
-	}
+	t.v = v;
+	ty = crypto_type_of(alg->cra_type);
+	rc = ty ? ty->selftest(alg, d, &t) : -EINVAL;
 	if (rc == -ENOENT && !msg[0])
 		snprintf(msg, msglen, "no vectors of the right type for %s", alg->cra_name);
 	crypto_wipe(v, sizeof(*v));

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cryptoapi/alg_type.h"
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/listing.h"
 #include "cryptoapi/testmgr.h"
@@ -541,6 +542,58 @@ static void test_memneq(void **state)
 		assert_int_equal(a[i], 0);
 }
 
+/*
+ * The per-type table: every type of the enum has a complete entry whose
+ * layout matches its structs, nothing outside the enum has one, and a
+ * transform of one type cannot be spawned from an algorithm of another.
+ */
+static void test_type_table(void **state)
+{
+	static const struct {
+		enum crypto_alg_type type;
+		const char *name;
+		size_t alg_base, tfm_base;
+	} want[] = {
+		{ CRYPTO_ALG_TYPE_CIPHER, "cipher", offsetof(struct cipher_alg, base),
+		  offsetof(struct crypto_cipher, base) },
+		{ CRYPTO_ALG_TYPE_SKCIPHER, "skcipher", offsetof(struct skcipher_alg, base),
+		  offsetof(struct crypto_skcipher, base) },
+		{ CRYPTO_ALG_TYPE_AEAD, "aead", offsetof(struct aead_alg, base),
+		  offsetof(struct crypto_aead, base) },
+		{ CRYPTO_ALG_TYPE_SHASH, "shash", offsetof(struct shash_alg, base),
+		  offsetof(struct crypto_shash, base) },
+		{ CRYPTO_ALG_TYPE_RNG, "rng", offsetof(struct rng_alg, base),
+		  offsetof(struct crypto_rng, base) },
+	};
+	struct crypto_cipher *cipher;
+	struct crypto_aead *aead;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct crypto_type *ty = crypto_type_of(want[i].type);
+
+		assert_non_null(ty);
+		assert_string_equal(ty->name, want[i].name);
+		assert_int_equal(ty->alg_base, want[i].alg_base);
+		assert_int_equal(ty->tfm_base, want[i].tfm_base);
+		assert_true(ty->alg_size > ty->alg_base);
+		assert_non_null(ty->check);
+		assert_non_null(ty->init_tfm);
+		assert_non_null(ty->exit_tfm);
+		assert_non_null(ty->info);
+		assert_non_null(ty->show);
+		assert_non_null(ty->selftest);
+		/* measured types have both hooks, the others neither */
+		assert_true(!ty->perf_prepare == !ty->perf_release);
+	}
+	assert_null(crypto_type_of(0));
+	assert_null(crypto_type_of(CRYPTO_ALG_TYPE_RNG + 1));
+
+	assert_int_equal(crypto_alloc_cipher(&cipher, "aes", 0, 0), 0);
+	assert_int_equal(crypto_spawn_aead(&aead, cipher->base.alg), -EINVAL);
+	crypto_free_cipher(cipher);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_untested_not_selectable),
 		cmocka_unit_test(test_authenc_key_blob),
 		cmocka_unit_test(test_memneq),
+		cmocka_unit_test(test_type_table),
 	};
 
 	return cmocka_run_group_tests_name("cryptoapi_registry", tests, setup, teardown);

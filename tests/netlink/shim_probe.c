@@ -4,7 +4,8 @@
  * endpoint (fake or real): SOCK_NONBLOCK/SOCK_CLOEXEC, SO_RCVBUFFORCE,
  * NETLINK_EXT_ACK, bind with groups, getsockname, getsockopt, dup and
  * fcntl(F_DUPFD_CLOEXEC), poll, recv(MSG_PEEK|MSG_TRUNC) sizing, recvfrom's
- * source address, read/write, close.
+ * source address, read/write, close; and datagrams whose messages lie about
+ * their length (answered or refused, never a hang).
  *
  * Run as: xfrmgw-exec --ctl SOCK shim_probe. Prints TAP-like lines and
  * "N passed, N failed".
@@ -50,6 +51,97 @@ static ssize_t send_req(int fd, uint16_t type, uint16_t flags, uint32_t seq)
 	return sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel));
 }
 
+/* True when a message with this seq arrives within 5 s. */
+static int answered(int fd, uint32_t seq)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[16384];
+
+	while (poll(&p, 1, 5000) == 1) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct nlmsghdr *h = (struct nlmsghdr *)(void *)buf;
+		int len = (int)n;
+
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		if (n < 0)
+			return 0;
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+			if (h->nlmsg_seq == seq)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Netlink messages packed in one datagram, as a batch sender writes them:
+ * each row is (nlmsg_len as claimed, bytes actually present). A valid flush
+ * with NLM_F_ACK has len 24 and 24 bytes.
+ */
+struct lie {
+	const char *what;
+	uint32_t claimed[2];	/* first and second message */
+	uint32_t present[2];
+	uint32_t answer_seq;	/* a valid message that must be answered, 0 none */
+};
+
+/*
+ * The kernel stops at the first message shorter than a header or longer than
+ * what is left of the datagram (netlink_rcv_skb) and handles those before
+ * it. The shim walks the messages to remember which requests are owed an
+ * answer; a length near 2^32 once made that walk go round forever.
+ */
+static void lying_lengths(void)
+{
+	static const struct lie rows[] = {
+		{ "valid, then nlmsg_len 0xfffffffd", { 24, 0xfffffffdu }, { 24, 24 }, 1 },
+		{ "valid, then nlmsg_len 0xffffffff", { 24, 0xffffffffu }, { 24, 24 }, 1 },
+		{ "valid, then nlmsg_len 0xfffffff0", { 24, 0xfffffff0u }, { 24, 24 }, 1 },
+		{ "valid, then longer than what is left", { 24, 200 }, { 24, 24 }, 1 },
+		{ "valid, then shorter than a header", { 24, 4 }, { 24, 24 }, 1 },
+		{ "nlmsg_len 0xfffffffd first", { 0xfffffffdu, 24 }, { 24, 24 }, 0 },
+	};
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	uint32_t seq = 1000;
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_XFRM);
+	CHECK(fd >= 0, "socket for the lying-length datagrams");
+	if (fd < 0)
+		return;
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		const struct lie *l = &rows[r];
+		uint8_t dgram[64] = { 0 };
+		uint32_t off = 0, first_seq = 0;
+		char what[128];
+		ssize_t n;
+
+		for (int i = 0; i < 2; i++) {
+			struct nlmsghdr h = {
+				.nlmsg_len = l->claimed[i], .nlmsg_type = XFRM_MSG_FLUSHSA,
+				.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = ++seq,
+			};
+
+			if (i == 0)
+				first_seq = seq;
+			memcpy(dgram + off, &h, sizeof(h));	/* the proto byte after it is 0: any */
+			off += l->present[i];
+		}
+		n = sendto(fd, dgram, off, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+		snprintf(what, sizeof(what), "%s: send returns", l->what);
+		CHECK(n == (ssize_t)off || (n < 0 && errno != EAGAIN), what);
+		snprintf(what, sizeof(what), "%s: %s", l->what,
+			 l->answer_seq ? "the valid message is answered" : "the socket still answers");
+		if (l->answer_seq) {
+			CHECK(answered(fd, first_seq), what);
+		} else {
+			CHECK(send_req(fd, XFRM_MSG_FLUSHSA, NLM_F_ACK, ++seq) > 0 &&
+			      answered(fd, seq), what);
+		}
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	struct sockaddr_nl me = { 0 }, from = { 0 };
@@ -60,6 +152,8 @@ int main(void)
 	struct pollfd p;
 	ssize_t n, peek;
 
+	/* Line by line: a probe killed by its timeout still shows how far it got. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_XFRM);
 	CHECK(fd >= 0, "socket(NETLINK_XFRM, NONBLOCK|CLOEXEC)");
 	if (fd < 0)
@@ -117,6 +211,8 @@ int main(void)
 	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0 &&
 	      getsockname(fd, (struct sockaddr *)&me, &len) == 0, "NETLINK_ROUTE goes to the kernel");
 	close(fd);
+
+	lying_lengths();
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -3,11 +3,15 @@
 # The real gateway driven by unmodified iproute2 through xfrmgw-exec, and
 # queried with xfrmgw-ctl. Skips (77) until build/dataplane/xfrmgw has --ctl.
 #
-# usage: test_gateway_ip.sh XFRMGW_EXEC XFRMGW_BINARY XFRMGW_CTL
+# With SHIM_PROBE, also the socket calls of shim_probe against the gateway,
+# lying nlmsg_len values included (answered or refused, never a hang).
+#
+# usage: test_gateway_ip.sh XFRMGW_EXEC XFRMGW_BINARY XFRMGW_CTL [SHIM_PROBE]
 set -u
-EXEC=${1:?usage: test_gateway_ip.sh XFRMGW_EXEC XFRMGW_BINARY XFRMGW_CTL}
+EXEC=${1:?usage: test_gateway_ip.sh XFRMGW_EXEC XFRMGW_BINARY XFRMGW_CTL [SHIM_PROBE]}
 GW=${2:?}
 CTL=${3:?}
+PROBE=${4:-}
 TMP=$(mktemp -d /tmp/xfrmgw-gw-test.XXXXXX)
 MON_PID=
 . "$(dirname "$0")/gw_lib.sh"
@@ -137,6 +141,12 @@ run "policy flush" X ip xfrm policy flush
 
 kill "$MON_PID" 2>/dev/null; wait "$MON_PID" 2>/dev/null; MON_PID=
 expect "monitor sees SA and policy events" "$TMP/monitor" "spi 0x00001001" "dir out" "Deleted"
+
+if [ -n "$PROBE" ]; then
+	X "$PROBE" > "$TMP/probe" 2>&1; rc=$?
+	sed 's/^/    /' "$TMP/probe"
+	[ $rc = 0 ] && ok "socket calls (shim_probe)" || not_ok "socket calls (shim_probe), exit $rc"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
