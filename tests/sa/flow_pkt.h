@@ -16,6 +16,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "tests/sa/sa_test_env.h"
+
 #define PKT_MAX 1024
 
 struct pkt {
@@ -157,6 +159,26 @@ static inline struct rte_mbuf *pkt_mbuf(struct rte_mempool *mp, const struct pkt
 fail:
 	rte_pktmbuf_free(head);
 	return NULL;
+}
+
+/*
+ * Group fixture: the EAL (sa_test_env.h, file prefix name) and, in *state
+ * for every test of the group, a pool of n mbufs big enough for any packet
+ * built here.
+ */
+static inline int pkt_group_setup(void **state, const char *name, unsigned int n)
+{
+	if (sa_test_eal_init(name))
+		return -1;
+	*state = rte_pktmbuf_pool_create(name, n, 0, 0, RTE_PKTMBUF_HEADROOM + PKT_MAX + 64,
+					 SOCKET_ID_ANY);
+	return *state ? 0 : -1;
+}
+
+static inline int pkt_group_teardown(void **state)
+{
+	rte_mempool_free(*state);
+	return 0;
 }
 
 #endif

@@ -20,7 +20,6 @@
 
 #include "sa/flow.h"
 #include "tests/sa/flow_pkt.h"
-#include "tests/sa/sa_test_env.h"
 
 #define SRC4 "192.0.2.1"
 #define DST4 "198.51.100.2"
@@ -31,8 +30,6 @@
 #ifndef IPPROTO_MH
 #define IPPROTO_MH 135
 #endif
-
-static struct rte_mempool *pool;
 
 /*
  * Packets as recipes: each header's Next Header is the following step's
@@ -381,7 +378,8 @@ typedef bool (*layout_check)(const void *row, const struct pkt *p, struct rte_mb
 			     uint32_t off, const char *how);
 
 /* Every segment layout of p gives the row's answer; returns how many did not. */
-static unsigned int for_each_layout(const struct pkt *p, layout_check check, const void *row)
+static unsigned int for_each_layout(struct rte_mempool *pool, const struct pkt *p,
+				    layout_check check, const void *row)
 {
 	unsigned int bad = 0;
 
@@ -423,13 +421,13 @@ static bool check_parse_cb(const void *row, const struct pkt *p, struct rte_mbuf
 
 static void test_parse_table(void **state)
 {
+	struct rte_mempool *pool = *state;
 	struct pkt p;
 	unsigned int bad = 0;
 
-	(void)state;
 	for (unsigned int i = 0; i < RTE_DIM(parse_rows); i++) {
 		build(&p, parse_rows[i].steps);
-		bad += for_each_layout(&p, check_parse_cb, &parse_rows[i]);
+		bad += for_each_layout(pool, &p, check_parse_cb, &parse_rows[i]);
 	}
 	assert_int_equal(bad, 0);
 	/* nothing leaked by the layouts */
@@ -439,13 +437,13 @@ static void test_parse_table(void **state)
 /* f and h may each be NULL (flow.h). */
 static void test_parse_null_outputs(void **state)
 {
+	struct rte_mempool *pool = *state;
 	static const struct step s[] = { R(IP6), R(HBH, 0), R(UDP, 1, 2), R(END) };
 	struct pkt p;
 	struct rte_mbuf *m;
 	struct spd_flow f;
 	struct flow_hdrs h;
 
-	(void)state;
 	build(&p, s);
 	m = pkt_mbuf(pool, &p, 0, 0, 0);
 	assert_non_null(m);
@@ -555,15 +553,15 @@ static bool check_quote(const void *row, const struct pkt *p, struct rte_mbuf *m
 
 static void test_icmp_quoted_reverse(void **state)
 {
+	struct rte_mempool *pool = *state;
 	struct pkt p;
 	uint32_t l4;
 	unsigned int bad = 0;
 
-	(void)state;
 	for (unsigned int i = 0; i < RTE_DIM(quote_rows); i++) {
 		build_quote(&p, &quote_rows[i], &l4);
 		assert_int_equal(l4, quote_rows[i].v6 ? 40 : 20);
-		bad += for_each_layout(&p, check_quote, &quote_rows[i]);
+		bad += for_each_layout(pool, &p, check_quote, &quote_rows[i]);
 	}
 	assert_int_equal(bad, 0);
 }
@@ -633,13 +631,13 @@ static bool check_natt(const void *row, const struct pkt *p, struct rte_mbuf *m,
 
 static void test_natt_classify(void **state)
 {
+	struct rte_mempool *pool = *state;
 	struct pkt p;
 	unsigned int bad = 0;
 
-	(void)state;
 	for (unsigned int i = 0; i < RTE_DIM(natt_rows); i++) {
 		build_natt(&p, &natt_rows[i]);
-		bad += for_each_layout(&p, check_natt, &natt_rows[i]);
+		bad += for_each_layout(pool, &p, check_natt, &natt_rows[i]);
 	}
 	/* a UDP header cut short */
 	{
@@ -648,26 +646,14 @@ static void test_natt_classify(void **state)
 
 		build_natt(&p, &r);
 		p.len = 20 + 6;
-		bad += for_each_layout(&p, check_natt, &r);
+		bad += for_each_layout(pool, &p, check_natt, &r);
 	}
 	assert_int_equal(bad, 0);
 }
 
 static int group_setup(void **state)
 {
-	(void)state;
-	if (sa_test_eal_init("test_flow"))
-		return -1;
-	pool = rte_pktmbuf_pool_create("flow_pool", 2047, 0, 0,
-				       RTE_PKTMBUF_HEADROOM + PKT_MAX + 64, SOCKET_ID_ANY);
-	return pool ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	rte_mempool_free(pool);
-	return 0;
+	return pkt_group_setup(state, "test_flow", 2047);
 }
 
 int main(void)
@@ -679,5 +665,5 @@ int main(void)
 		cmocka_unit_test(test_natt_classify),
 	};
 
-	return cmocka_run_group_tests_name("flow", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("flow", tests, group_setup, pkt_group_teardown);
 }

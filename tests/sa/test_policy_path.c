@@ -23,9 +23,6 @@
 
 #include "sa/policy_path.h"
 #include "tests/sa/flow_pkt.h"
-#include "tests/sa/sa_test_env.h"
-
-static struct rte_mempool *pool;
 
 /* Stands for the per-SA ops the packet path binds (policy_out.c uses only SAs that have them). */
 static int bound_ops;
@@ -229,7 +226,8 @@ static void put_ip(struct pkt *p, uint8_t proto, const char *src, const char *ds
 }
 
 /* The packet, behind a 14-byte link header, its IP header split over two segments. */
-static struct rte_mbuf *mk_pkt(const struct pkt_spec *s, uint32_t *off)
+static struct rte_mbuf *mk_pkt(struct rte_mempool *pool, const struct pkt_spec *s,
+			       uint32_t *off)
 {
 	struct pkt p;
 	struct rte_mbuf *m;
@@ -505,7 +503,7 @@ static const struct in_row in_rows[] = {
 	  .want = PV_PASS, .want_pol = 0, .mbuf_only = true, .want_flow = PV_SELECTOR },
 };
 
-static void run_in_row(const struct in_row *r)
+static void run_in_row(struct rte_mempool *pool, const struct in_row *r)
 {
 	struct env e;
 	struct secpath sp = { 0 };
@@ -529,7 +527,7 @@ static void run_in_row(const struct in_row *r)
 			EXPECT(spd_set_default(e.spd, d, XFRM_USERPOLICY_BLOCK) == 0);
 	want_pol = r->want_pol >= 0 ? e.pol[r->want_pol] : NULL;
 
-	m = mk_pkt(&r->pkt, &off);
+	m = mk_pkt(pool, &r->pkt, &off);
 	v = policy_check_in(e.spd, r->dir, m, off, &ctx, &sp, &pol);
 	if (v != r->want || pol != want_pol) {
 		print_error("%s: policy_check_in %s (want %s), policy %p (want %p)\n", r->src,
@@ -559,15 +557,16 @@ static void run_in_row(const struct in_row *r)
 
 static void test_check_in_table(void **state)
 {
-	(void)state;
+	struct rte_mempool *pool = *state;
 	for (unsigned int i = 0; i < RTE_DIM(in_rows); i++)
-		run_in_row(&in_rows[i]);
+		run_in_row(pool, &in_rows[i]);
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
 /* flow.h FLOW_BAD_CHAIN / FLOW_NOT_IP: the callers drop under their own reason. */
 static void test_malformed(void **state)
 {
+	struct rte_mempool *pool = *state;
 	struct env e;
 	struct pkt p;
 	struct rte_mbuf *m;
@@ -576,7 +575,6 @@ static void test_malformed(void **state)
 	struct policy_out o;
 	struct xfrm_policy *pol = (struct xfrm_policy *)&ctx;
 
-	(void)state;
 	env_open(&e);
 	/* RFC 8200 4.1: Hop-by-Hop after a Destination Options header */
 	p.len = 0;
@@ -763,7 +761,7 @@ static const struct out_row out_rows[] = {
 	  .want = PV_PASS, .want_pol = NO_POL, .mbuf_only = true, .want_flow = PV_BLOCK },
 };
 
-static void run_out_row(const struct out_row *r)
+static void run_out_row(struct rte_mempool *pool, const struct out_row *r)
 {
 	struct env e;
 	struct policy_ctx ctx = { .mark = r->mark, .if_id = r->if_id, .now = 3000,
@@ -788,7 +786,7 @@ static void run_out_row(const struct out_row *r)
 	EXPECT(spd_set_default(e.spd, XFRM_POLICY_FWD, XFRM_USERPOLICY_BLOCK) == 0);
 	want_pol = r->want_pol >= 0 ? e.pol[r->want_pol] : NULL;
 
-	m = mk_pkt(&r->pkt, &off);
+	m = mk_pkt(pool, &r->pkt, &off);
 	memset(&o, 0xa5, sizeof(o));
 	v = policy_resolve_out(e.spd, e.sad, m, off, &ctx, &o);
 	if (v != r->want || o.pol != want_pol) {
@@ -853,9 +851,9 @@ static void run_out_row(const struct out_row *r)
 
 static void test_resolve_out_table(void **state)
 {
-	(void)state;
+	struct rte_mempool *pool = *state;
 	for (unsigned int i = 0; i < RTE_DIM(out_rows); i++)
-		run_out_row(&out_rows[i]);
+		run_out_row(pool, &out_rows[i]);
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
@@ -914,19 +912,7 @@ static void test_verdict_names(void **state)
 
 static int group_setup(void **state)
 {
-	(void)state;
-	if (sa_test_eal_init("test_policy_path"))
-		return -1;
-	pool = rte_pktmbuf_pool_create("pp_pool", 255, 0, 0,
-				       RTE_PKTMBUF_HEADROOM + PKT_MAX + 64, SOCKET_ID_ANY);
-	return pool ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	rte_mempool_free(pool);
-	return 0;
+	return pkt_group_setup(state, "test_policy_path", 255);
 }
 
 int main(void)
@@ -939,5 +925,5 @@ int main(void)
 		cmocka_unit_test(test_verdict_names),
 	};
 
-	return cmocka_run_group_tests_name("policy_path", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("policy_path", tests, group_setup, pkt_group_teardown);
 }
