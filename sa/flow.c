@@ -44,7 +44,7 @@ static enum flow_status walk6(const struct rte_mbuf *m, uint32_t off, struct flo
 		if (h->proto == IPPROTO_FRAGMENT) {
 			/* RFC 8200 4.5: fixed 8 bytes; offset in the top 13 bits */
 			h->fragment = true;
-			h->later_fragment |= ((e[2] << 8 | e[3]) & 0xfff8) != 0;
+			h->later_fragment = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
 			h->l4 += 8;
 		} else {
 			if (h->proto == IPPROTO_ROUTING && e[3])	/* RFC 8200 4.4 */
@@ -52,7 +52,27 @@ static enum flow_status walk6(const struct rte_mbuf *m, uint32_t off, struct flo
 			h->l4 += ((uint32_t)e[1] + 1) * 8;
 		}
 		h->proto = e[0];
+		/* a later fragment carries data after its Fragment header, no more headers */
+		if (h->later_fragment)
+			return FLOW_OK;
+		/* a header longer than what is left of the packet: the chain runs past it */
+		if (off + h->l4 > rte_pktmbuf_pkt_len(m))
+			return FLOW_BAD_CHAIN;
 	}
+}
+
+/* Upper layers whose first four bytes are the source and destination ports. */
+static bool has_ports(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		return true;
+	}
+	return false;
 }
 
 /* Ports, ICMP type/code, MH type or GRE key into the selector's port fields. */
@@ -62,18 +82,15 @@ static void upper_layer(const struct rte_mbuf *m, uint32_t l4, uint8_t proto,
 	uint8_t buf[8];
 	const uint8_t *p;
 
-	switch (proto) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-	case IPPROTO_SCTP:
-	case IPPROTO_DCCP:
+	if (has_ports(proto)) {
 		p = rte_pktmbuf_read(m, l4, 4, buf);
 		if (p) {
 			memcpy(&f->sport, p, 2);
 			memcpy(&f->dport, p + 2, 2);
 		}
-		break;
+		return;
+	}
+	switch (proto) {
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		p = rte_pktmbuf_read(m, l4, 2, buf);
@@ -119,7 +136,9 @@ enum flow_status flow_parse(const struct rte_mbuf *m, uint32_t off, struct spd_f
 		uint16_t ff;
 
 		ip = rte_pktmbuf_read(m, off, IPV4_HLEN, buf);
-		if (!ip || (ip[0] & 0xf) < 5)
+		/* RFC 791 3.1: IHL at least 5, and the header inside the packet */
+		if (!ip || (ip[0] & 0xf) < 5 ||
+		    off + (ip[0] & 0xfu) * 4u > rte_pktmbuf_pkt_len(m))
 			goto not_ip;
 		h.family = AF_INET;
 		h.proto = ip[9];
@@ -174,7 +193,6 @@ bool flow_icmp_quoted_reverse(const struct rte_mbuf *m, uint32_t l4, uint16_t fa
 	uint8_t buf[1];
 	const uint8_t *t = rte_pktmbuf_read(m, l4, 1, buf);
 	struct spd_flow q;
-	uint16_t port;
 
 	if (!t || !icmp_is_error(family, t[0]))
 		return false;
@@ -186,9 +204,12 @@ bool flow_icmp_quoted_reverse(const struct rte_mbuf *m, uint32_t l4, uint16_t fa
 	f->proto = q.proto;
 	f->saddr = q.daddr;
 	f->daddr = q.saddr;
-	port = q.sport;
-	f->sport = q.dport;
-	f->dport = port;
+	/*
+	 * Ports turn round with the direction; ICMP type and code, the MH
+	 * type and the GRE key stay (the kernel's reverse session decode).
+	 */
+	f->sport = has_ports(q.proto) ? q.dport : q.sport;
+	f->dport = has_ports(q.proto) ? q.sport : q.dport;
 	return true;
 }
 
