@@ -42,9 +42,15 @@ static enum flow_status walk6(const struct rte_mbuf *m, uint32_t off, struct flo
 		if (!e)
 			return FLOW_BAD_CHAIN;
 		if (h->proto == IPPROTO_FRAGMENT) {
-			/* RFC 8200 4.5: fixed 8 bytes; offset in the top 13 bits */
-			h->fragment = true;
-			h->later_fragment = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
+			/*
+			 * RFC 8200 4.5: fixed 8 bytes, offset in the top 13 bits,
+			 * M in the lowest. Offset 0 without M is an atomic
+			 * fragment, a whole packet (RFC 6946 4).
+			 */
+			uint16_t fo = (uint16_t)(e[2] << 8 | e[3]);
+
+			h->fragment |= (fo & 0xfff9) != 0;
+			h->later_fragment = (fo & 0xfff8) != 0;
 			h->l4 += 8;
 		} else {
 			if (h->proto == IPPROTO_ROUTING && e[3])	/* RFC 8200 4.4 */

@@ -15,7 +15,10 @@
  *
  * Fragments (RFC 4301 7): the first fragment carries the transport header
  * and is matched with its ports; a later fragment has none, so its ports
- * are 0 and it matches only selectors whose port masks are 0.
+ * are 0 and it matches only selectors whose port masks are 0. The walk
+ * stops at a later fragment's Fragment header (what follows is data), with
+ * the protocol it names. An IPv6 atomic fragment (offset 0, no M flag) is a
+ * whole packet, not a fragment (RFC 6946).
  *
  * Ports: TCP, UDP, UDP-Lite, SCTP, DCCP; ICMP and ICMPv6 type and code in
  * sport and dport, Mobility Header type in sport, and a GRE key split over

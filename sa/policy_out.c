@@ -104,7 +104,7 @@ enum policy_verdict policy_resolve_out(const struct spd *spd, const struct sad *
 	}
 	v = policy_resolve_out_flow(spd, sad, &f, ctx->now, o);
 	if (!ctx->icmp_local || (v != PV_PASS && v != PV_BLOCK && v != PV_DEFAULT_BLOCK) ||
-	    (f.proto != IPPROTO_ICMP && f.proto != IPPROTO_ICMPV6) ||
+	    (f.proto != IPPROTO_ICMP && f.proto != IPPROTO_ICMPV6) || h.later_fragment ||
 	    !flow_icmp_quoted_reverse(m, off + h.l4, f.family, &r))
 		return v;
 	/* RFC 4301 6.2: an error about a protected packet goes back the way it came */
