@@ -125,8 +125,10 @@ static int d_port(struct parser *p, char **t, int n)
 		return perr(p, "too many ports (at most %d)", XGW_MAX_PORTS);
 	if (strlen(t[1]) >= XGW_NAME_LEN)
 		return perr(p, "port name '%s' longer than %d characters", t[1], XGW_NAME_LEN - 1);
-	if (xgw_config_port(cfg, t[1]) >= 0 || xgw_config_xfrmi(cfg, t[1]) >= 0)
-		return perr(p, "'%s' defined twice", t[1]);
+	if (xgw_config_port(cfg, t[1]) >= 0)
+		return perr(p, "port '%s' defined twice", t[1]);
+	if (xgw_config_xfrmi(cfg, t[1]) >= 0)
+		return perr(p, "port '%s': the name of an XFRM interface already", t[1]);
 	if (strlen(t[2]) >= XGW_DEVARGS_LEN)
 		return perr(p, "device arguments longer than %d characters", XGW_DEVARGS_LEN - 1);
 	pc = &cfg->ports[cfg->nb_ports];
@@ -203,8 +205,10 @@ static int d_xfrmi(struct parser *p, char **t, int n)
 	if (strlen(t[1]) >= XGW_NAME_LEN)
 		return perr(p, "interface name '%s' longer than %d characters", t[1],
 			    XGW_NAME_LEN - 1);
-	if (xgw_config_port(cfg, t[1]) >= 0 || xgw_config_xfrmi(cfg, t[1]) >= 0)
-		return perr(p, "'%s' defined twice", t[1]);
+	if (xgw_config_xfrmi(cfg, t[1]) >= 0)
+		return perr(p, "XFRM interface '%s' defined twice", t[1]);
+	if (xgw_config_port(cfg, t[1]) >= 0)
+		return perr(p, "XFRM interface '%s': the name of a port already", t[1]);
 	if (cfg->nb_xfrmi == XGW_MAX_XFRMI)
 		return perr(p, "too many XFRM interfaces (at most %d)", XGW_MAX_XFRMI);
 	if (parse_uint(p, t[3], "if_id", 1, UINT32_MAX, &id))

@@ -25,6 +25,9 @@ static const char good[] =
 	"route 0.0.0.0/0 via 192.0.2.254 dev wan\n"
 	"route 2001:db8:2::/48 via 2001:db8::fe dev wan\n"
 	"route 10.1.0.0/16 dev lan\n"
+	"port dmz net_null0 mark 0x2a\n"
+	"xfrmi ipsec7 if_id 7\n"
+	"route 10.7.0.0/16 dev ipsec7\n"
 	"\n"
 	"control 0\n"
 	"worker 1 rx wan:0,wan:1,lan:0\n"
@@ -42,7 +45,15 @@ static void test_good(void **state)
 
 	(void)state;
 	assert_int_equal(xgw_config_parse("good.conf", good, &cfg, err, sizeof(err)), 0);
-	assert_int_equal(cfg.nb_ports, 2);
+	assert_int_equal(cfg.nb_ports, 3);
+	assert_int_equal(cfg.ports[2].mark, 42);
+	assert_int_equal(cfg.ports[0].mark, 0);
+	assert_int_equal(cfg.nb_xfrmi, 1);
+	assert_string_equal(cfg.xfrmi[0].name, "ipsec7");
+	assert_int_equal(cfg.xfrmi[0].if_id, 7);
+	assert_int_equal(cfg.routes[3].xfrmi, 0);
+	assert_int_equal(cfg.routes[3].port, -1);
+	assert_int_equal(cfg.routes[2].xfrmi, -1);
 	assert_string_equal(cfg.ports[0].name, "wan");
 	assert_string_equal(cfg.ports[0].devargs, "net_af_packet0,iface=veth-e");
 	assert_string_equal(cfg.ports[0].tap, "xgw-wan");
@@ -52,7 +63,7 @@ static void test_good(void **state)
 	assert_int_equal(cfg.addrs[1].family, AF_INET6);
 	assert_int_equal(cfg.addrs[1].plen, 64);
 	assert_int_equal(cfg.addrs[2].port, 1);
-	assert_int_equal(cfg.nb_routes, 3);
+	assert_int_equal(cfg.nb_routes, 4);
 	assert_true(cfg.routes[0].has_via);
 	assert_int_equal(cfg.routes[0].plen, 0);
 	assert_false(cfg.routes[2].has_via);
@@ -99,6 +110,16 @@ static const struct {
 	{ "icmp rate -1\n", "t.conf:1: icmp rate: '-1' is not a number" },
 	{ "idle sleep 200000\n", "t.conf:1: idle sleep: 200000 is outside 0..100000" },
 	{ "idle 5\n", "t.conf:1: usage: idle sleep MICROSECONDS" },
+	{ "port a x mark 4294967296\n", "t.conf:1: mark '4294967296' is not a 32-bit number" },
+	{ "port a x mark 4x\n", "t.conf:1: mark '4x' is not a 32-bit number" },
+	{ "xfrmi x\n", "t.conf:1: usage: xfrmi NAME if_id N" },
+	{ "xfrmi x if_id 0\n", "t.conf:1: if_id: 0 is outside" },
+	{ "xfrmi x if_id 7\nxfrmi y if_id 7\n", "t.conf:2: if_id 7 already belongs to x" },
+	{ "xfrmi x if_id 7\nxfrmi x if_id 8\n", "t.conf:2: XFRM interface 'x' defined twice" },
+	{ "port a p\nxfrmi a if_id 7\n", "t.conf:2: XFRM interface 'a': the name of a port already" },
+	{ "xfrmi x if_id 7\nport x p\n", "t.conf:2: port 'x': the name of an XFRM interface already" },
+	{ "xfrmi x if_id 7\nroute 10.0.0.0/8 via 10.0.0.1 dev x\n",
+	  "t.conf:2: a route into XFRM interface x takes no 'via'" },
 };
 
 static void test_bad(void **state)
@@ -133,9 +154,9 @@ static void test_load_file(void **state)
 	assert_int_equal(write(fd, "port\n", 5), 5);
 	close(fd);
 	assert_int_equal(xgw_config_load(path, &cfg, err, sizeof(err)), -1);
-	/* The error names the file and the 18th line. */
+	/* The error names the file and the line after the good text (its 22nd). */
 	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, ":19: usage: port"));
+	assert_non_null(strstr(err, ":22: usage: port"));
 	unlink(path);
 	assert_int_equal(xgw_config_load(path, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot open"));
