@@ -42,7 +42,8 @@ run() {	# run NAME CMD...: the command succeeds
 	if "$@" > "$TMP/out" 2>&1; then ok "$name"; else not_ok "$name: $(cat "$TMP/out")"; fi
 }
 
-X ip xfrm monitor > "$TMP/monitor" 2>&1 & MON_PID=$!
+# not X: its 10 s limit would end the monitor before the deletes on a loaded machine
+timeout 120 "$EXEC" --ctl "$SOCK" ip xfrm monitor > "$TMP/monitor" 2>&1 & MON_PID=$!
 sleep 0.3
 
 K16=0x00112233445566778899aabbccddeeff
