@@ -140,7 +140,12 @@ static enum in_verdict classify_inbound(struct xpc_ctx *x, struct xpc_pkt *p,
 	sa = sad_lookup_in(x->db->sad, &f->daddr, f->family, spi, proto, p->mark, 0);
 	if (!sa) {
 		x->cnt->unknown_spi++;
-		return IN_NONE;
+		/* for us without an SA: dropped, as the gateway and xfrm_input do */
+		if (is_local(x->db, f->family, &f->daddr)) {
+			xpc_drop(x, p, XPC_DROP_NO_SA);
+			return IN_DONE;
+		}
+		return IN_NONE;	/* transit ESP/AH: cleartext to us */
 	}
 	if (!sa_is_valid(sa) || sa->has_encap != natt || !sa->ops) {
 		xpc_drop(x, p, XPC_DROP_NO_SA);

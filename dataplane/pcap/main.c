@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
@@ -183,7 +184,11 @@ struct run {
 	uint8_t *flat;			/* one output record */
 };
 
-/* The IP packet's own length (trailing L2 padding excluded), -1 if malformed. */
+/*
+ * The IP packet's own length (trailing L2 padding excluded), -1 if malformed.
+ * An IPv4 header whose checksum does not verify is malformed (RFC 791 3.1;
+ * the gateway and the kernel's ip_rcv drop it too).
+ */
 static int64_t ip_length(const uint8_t *ip, uint32_t len, unsigned int ver)
 {
 	uint32_t hl, tot;
@@ -193,7 +198,9 @@ static int64_t ip_length(const uint8_t *ip, uint32_t len, unsigned int ver)
 			return -1;
 		hl = (ip[0] & 0xfu) * 4u;
 		tot = (uint32_t)ip[2] << 8 | ip[3];
-		return hl >= 20 && tot >= hl && tot <= len ? (int64_t)tot : -1;
+		if (hl < 20 || tot < hl || tot > len || rte_raw_cksum(ip, hl) != 0xffff)
+			return -1;
+		return (int64_t)tot;
 	}
 	if (len < 40 || ip[0] >> 4 != 6)
 		return -1;

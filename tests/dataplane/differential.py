@@ -22,6 +22,8 @@ fd00::1) exists only as addresses of the middle namespace (answers ARP/ND, nothi
 import argparse
 import collections
 import ctypes
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -99,6 +101,15 @@ def batch_lines():
 
 # ---- the capture ----
 
+def natt_fix(p):
+    """Scapy 2.5 leaves 8 in the UDP length of ESP in UDP: the datagram's own length,
+    checksum 0 (RFC 3948 3.1.2)."""
+    b = bytearray(raw(p))
+    hl = (b[0] & 15) * 4
+    b[hl + 4:hl + 8] = struct.pack("!HH", len(b) - hl, 0)
+    return bytes(b)
+
+
 def esp_sa(spi, tunnel=None, natt=False):
     kw = dict(crypt_algo="AES-GCM", crypt_key=KG)
     if tunnel:
@@ -113,6 +124,25 @@ def ah_sa(spi, tunnel=None):
     if tunnel:
         kw["tunnel_header"] = IP(src=tunnel[0], dst=tunnel[1])
     return SecurityAssociation(AH, spi=spi, **kw)
+
+
+def ah4_transport(ipb, spi, seq):
+    """AH (HMAC-SHA256-128) in transport mode around an IPv4 packet, built by hand: the
+    ICV padded to 64 bits as XFRM does without align4 (RFC 4302 2.6), computed over the
+    header with its mutable fields zero (RFC 4302 3.3.3.1.1.1)."""
+    hl = (ipb[0] & 15) * 4
+    hdr, payload = bytearray(ipb[:hl]), ipb[hl:]
+    ah_len = 12 + 16 + 4
+    nh = hdr[9]
+    hdr[2:4] = (len(ipb) + ah_len).to_bytes(2, "big")
+    hdr[9] = 51
+    ah = struct.pack("!BBHII", nh, ah_len // 4 - 2, 0, spi, seq)
+    m = bytearray(hdr)
+    m[1], m[6:8], m[8], m[10:12] = 0, b"\0\0", 0, b"\0\0"
+    icv = hmac.new(KA, bytes(m) + ah + bytes(20) + payload, hashlib.sha256).digest()[:16]
+    out = IP(bytes(hdr) + ah + icv + bytes(4) + payload)
+    del out.chksum
+    return raw(out)
 
 
 def u4(src, dst, dport=9, data=b"differential"):
@@ -162,9 +192,9 @@ def cases():
     add("ESP header cut before its SPI (2 bytes)", "wan", IP(src=A4, dst=B4, proto=50) / Raw(b"\x20\x01"),
         "drop no_sa")
     natt = esp_sa(0x2003, t4, natt=True)
-    add("NAT-T ESP 0x2003, 10.3.0.5 -> h2", "wan", natt.encrypt(u4("10.3.0.5", H2_4), seq_num=1), "decap")
+    add("NAT-T ESP 0x2003, 10.3.0.5 -> h2", "wan", natt_fix(natt.encrypt(u4("10.3.0.5", H2_4), seq_num=1)), "decap")
     add("NAT-T ESP unknown SPI 0x2998", "wan",
-        esp_sa(0x2998, t4, natt=True).encrypt(u4("10.3.0.5", H2_4)), "drop no_sa")
+        natt_fix(esp_sa(0x2998, t4, natt=True).encrypt(u4("10.3.0.5", H2_4))), "drop no_sa")
     add("NAT-T IKE (non-ESP marker) to B:4500", "wan",
         IP(src=A4, dst=B4) / UDP(sport=4500, dport=4500) / Raw(b"\0\0\0\0" + b"ike!" * 8), "local")
     add("NAT-T keepalive to B:4500", "wan", IP(src=A4, dst=B4) / UDP(sport=4500, dport=4500) / Raw(b"\xff"),
@@ -173,7 +203,7 @@ def cases():
     add("AH tunnel 0x2004, 10.4.0.5 -> h2", "wan", ah4.encrypt(u4("10.4.0.5", H2_4), seq_num=1), "decap")
     add("AH 0x2004 ICV flipped", "wan", flip_last(ah4.encrypt(u4("10.4.0.5", H2_4), seq_num=2)),
         "drop ah.auth")
-    bundle_in = ah_sa(0x2017).encrypt(esp_sa(0x2016, t4).encrypt(u4("10.5.0.5", H2_4), seq_num=1), seq_num=1)
+    bundle_in = ah4_transport(raw(esp_sa(0x2016, t4).encrypt(u4("10.5.0.5", H2_4), seq_num=1)), 0x2017, 1)
     add("AH 0x2017 over ESP 0x2016 (bundle), 10.5.0.5 -> h2", "wan", bundle_in, "decap")
     add("ESP 0x2016 of the bundle without its AH", "wan",
         esp_sa(0x2016, t4).encrypt(u4("10.5.0.6", H2_4), seq_num=2), "drop policy_templates")
@@ -208,7 +238,7 @@ def cases():
         chain = chain / IPv6ExtHdrDestOpt()
     add("IPv6 20 Destination Options headers -> h2", "wan", chain / UDP(sport=3333, dport=9),
         "drop bad_ext_headers")
-    cut = raw(IPv6(src="fd03::5", dst=B6, nh=60) / IPv6ExtHdrDestOpt(nh=17, len=4) / Raw(b"\0" * 6))
+    cut = raw(IPv6(src="fd03::5", dst=B6, nh=60) / IPv6ExtHdrDestOpt(nh=60, len=4) / Raw(b"\0" * 6))
     add("IPv6 Destination Options longer than the packet -> B", "wan", cut, "drop bad_ext_headers")
     add("IPv6 Hop-by-Hop after Destination Options -> h2", "wan",
         IPv6(src="fd03::5", dst=H2_6) / IPv6ExtHdrDestOpt() / IPv6ExtHdrHopByHop() /
@@ -332,9 +362,9 @@ def run_pcap(tool, xfrm, frames, tmp):
     for a in LOCAL:
         args += ["--local", a]
     prev, prev_out, res = {}, collections.Counter(), []
-    for i in range(len(frames) + 1):
+    for i in range(1, len(frames) + 1):
         fin, fout = os.path.join(tmp, "prefix.pcap"), os.path.join(tmp, "prefix-out.pcap")
-        wrpcap(fin, frames[:i] if i else [])
+        wrpcap(fin, frames[:i], linktype=1)
         p = subprocess.run(args + [fin, fout], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=120)
         err = p.stderr.decode(errors="replace")
@@ -342,19 +372,19 @@ def run_pcap(tool, xfrm, frames, tmp):
             raise SystemExit("FAIL: xfrmgw-pcap exit %d on %d packets:\n%s" % (p.returncode, i, err))
         c = read_counters(err)
         out = collections.Counter()
-        for r in (rdpcap(fout) if i else []):
+        for r in rdpcap(fout):
             b = bytes(r.payload)
-            if b[0] >> 4 == 4 and IP(b).src in (B4,) or b[0] >> 4 == 6 and IPv6(b).src in (B6,):
+            if (b[12:16] == socket.inet_pton(socket.AF_INET, B4) if b[0] >> 4 == 4 else
+                    b[8:24] == socket.inet_pton(socket.AF_INET6, B6)):
                 ch = spis(b)
                 if ch:
                     out[tuple(ch)] += 1
-        if i:
-            d = {k: v - prev.get(k, 0) for k, v in c.items() if v != prev.get(k, 0)}
-            v = pcap_verdict(d)
-            if v == "encap":
-                new = list((out - prev_out).elements())
-                v = encap_name(new[0]) if len(new) == 1 else "encap ?%s" % new
-            res.append((v, d))
+        d = {k: v - prev.get(k, 0) for k, v in c.items() if v != prev.get(k, 0)}
+        v = pcap_verdict(d)
+        if v == "encap":
+            new = list((out - prev_out).elements())
+            v = encap_name(new[0]) if len(new) == 1 else "encap ?%s" % new
+        res.append((v, d))
         prev, prev_out = c, out
     # the whole capture at once: the same totals as packet by packet
     fin = os.path.join(tmp, "capture.pcap")
@@ -501,9 +531,51 @@ def run_gateway(cs, macs, args):
     return res
 
 
+def capture(a):
+    macs = {"wan": (a.wan_mac, a.mid_mac), "lan": (a.lan_mac, a.h2_mac)}
+    cs = cases()
+    return cs, [frame(side, ipb, macs) for _, side, ipb, _ in cs], macs
+
+
+def save(path, obj):
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f)
+    os.rename(path + ".tmp", path)
+
+
+def compare(d):
+    cs = cases()
+    with open(os.path.join(d, "pcap.json")) as f:
+        pv, whole, last = json.load(f)
+    with open(os.path.join(d, "gateway.json")) as f:
+        gv = json.load(f)
+    nv4 = sum(1 for _, _, b, _ in cs if b[0] >> 4 == 4)
+    print("capture: %d packets (%d IPv4, %d IPv6), %d from the WAN, %d from the LAN" % (
+        len(cs), nv4, len(cs) - nv4, sum(1 for c in cs if c[1] == "wan"),
+        sum(1 for c in cs if c[1] == "lan")))
+    fail = 0 if len(pv) == len(gv) == len(cs) else 1
+    for i, ((name, side, _, want), (p, pd), (g, gd)) in enumerate(zip(cs, pv, gv)):
+        ok = p == g and (want is None or p == want)
+        fail += not ok
+        print("%s %2d %-3s %-58s pcap: %-22s gateway: %-22s%s" % (
+            "ok  " if ok else "FAIL", i + 1, side, name[:58], p, g,
+            "" if want is None or p == want and g == want else "  (expected %s)" % want))
+        if not ok:
+            print("       pcap counters %s\n       gateway counters %s" % (pd, gd))
+    # the capture in one run counts what the prefixes counted
+    if whole != last:
+        diff = {k: (whole.get(k), last.get(k)) for k in set(whole) | set(last)
+                if whole.get(k) != last.get(k)}
+        print("FAIL: the whole capture's counters differ from the last prefix's: %s" % diff)
+        fail += 1
+    kinds = collections.Counter(v.split(" ")[0] for v, _ in pv)
+    print("%d packets, %d differences; verdicts: %s" % (len(cs), fail, dict(kinds)))
+    return 1 if fail else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["xfrm", "run"])
+    ap.add_argument("cmd", choices=["xfrm", "pcap", "gateway", "compare"])
     ap.add_argument("path")
     ap.add_argument("--pcap")
     ap.add_argument("--telemetry")
@@ -518,34 +590,16 @@ def main():
         with open(a.path, "w") as f:
             f.write("\n".join(batch_lines()) + "\n")
         return 0
-    macs = {"wan": (a.wan_mac, a.mid_mac), "lan": (a.lan_mac, a.h2_mac)}
-    cs = cases()
-    frames = [frame(side, ipb, macs) for _, side, ipb, _ in cs]
-    wrpcap(os.path.join(a.path, "capture.pcap"), frames)
-    nv4 = sum(1 for _, _, b, _ in cs if b[0] >> 4 == 4)
-    print("capture: %d packets (%d IPv4, %d IPv6), %d from the WAN, %d from the LAN" % (
-        len(cs), nv4, len(cs) - nv4, sum(1 for c in cs if c[1] == "wan"),
-        sum(1 for c in cs if c[1] == "lan")))
-    pv, whole, last = run_pcap(a.pcap, os.path.join(a.path, "diff.xfrm"), frames, a.path)
-    gv = run_gateway(cs, macs, a)
-    fail = 0
-    for i, ((name, side, _, want), (p, pd), (g, gd)) in enumerate(zip(cs, pv, gv)):
-        ok = p == g and (want is None or p == want)
-        fail += not ok
-        print("%s %2d %-3s %-58s pcap: %-24s gateway: %-24s%s" % (
-            "ok  " if ok else "FAIL", i + 1, side, name[:58], p, g,
-            "" if want is None or p == want and g == want else "  (expected %s)" % want))
-        if not ok:
-            print("       pcap counters %s\n       gateway counters %s" % (pd, gd))
-    # the capture in one run counts what the prefixes counted
-    if whole != last:
-        diff = {k: (whole.get(k), last.get(k)) for k in set(whole) | set(last)
-                if whole.get(k) != last.get(k)}
-        print("FAIL: the whole capture's counters differ from the last prefix's: %s" % diff)
-        fail += 1
-    kinds = collections.Counter(v.split(" ")[0] for v, _ in pv)
-    print("%d packets, %d differences; verdicts: %s" % (len(cs), fail, dict(kinds)))
-    return 1 if fail else 0
+    if a.cmd == "compare":
+        return compare(a.path)
+    cs, frames, macs = capture(a)
+    if a.cmd == "pcap":
+        wrpcap(os.path.join(a.path, "capture.pcap"), frames)
+        save(os.path.join(a.path, "pcap.json"),
+             run_pcap(a.pcap, os.path.join(a.path, "diff.xfrm"), frames, a.path))
+    else:
+        save(os.path.join(a.path, "gateway.json"), run_gateway(cs, macs, a))
+    return 0
 
 
 if __name__ == "__main__":
