@@ -132,7 +132,12 @@ static enum in_verdict classify_inbound(struct xpc_ctx *x, struct xpc_pkt *p,
 	uint8_t proto;
 	bool natt;
 
-	if (h->fragment)
+	/*
+	 * A fragment is reassembled first; a Routing header with segments left
+	 * sends the packet on before anything after it is read (RFC 8200 4.4):
+	 * the gateway gives both to its host, never to ESP/AH.
+	 */
+	if (h->fragment || h->routing_left)
 		return IN_NONE;
 	v = inbound_spi(x, p, h, f, decapsulated, &proto, &natt, &spi);
 	if (v != IN_SA)

@@ -216,6 +216,16 @@ def cases():
         e = esp6.encrypt(u6("fd01::6", H2_6), seq_num=2 + i)
         add("IPv6 ESP 0x6001 after %s" % ext.__name__[10:], "wan",
             IPv6(src=A6, dst=B6, hlim=64) / ext(nh=50) / Raw(raw(e[ESP])), "decap")
+    e = esp6.encrypt(u6("fd01::6", H2_6), seq_num=4)
+    add("IPv6 ESP 0x6001 after a Routing header, 1 segment left", "wan",
+        IPv6(src=A6, dst=B6, hlim=64) / IPv6ExtHdrRouting(nh=50, segleft=1, addresses=["fd00::9"]) /
+        Raw(raw(e[ESP])), "local")
+    add("IPv6 ESP unknown SPI 0x6999 to B", "wan",
+        esp_sa(0x6999, t6).encrypt(u6("fd01::5", H2_6)), "drop no_sa")
+    add("AH unknown SPI 0x2997 to B", "wan", ah_sa(0x2997, t4).encrypt(u4("10.4.0.5", H2_4)),
+        "drop no_sa")
+    add("NAT-T ESP on 0x2001 (an SA without encap)", "wan",
+        natt_fix(esp_sa(0x2001, t4, natt=True).encrypt(u4("10.1.0.5", H2_4), seq_num=6)), "drop no_sa")
     # ---- WAN: cleartext, inside and outside protected subnets ----
     add("clear 10.1.0.5 -> h2 (fwd policy wants ESP)", "wan", u4("10.1.0.5", H2_4), "drop policy_cleartext")
     add("clear 10.6.0.5 -> h2 (fwd policy wants ESP)", "wan", u4("10.6.0.5", H2_4), "drop policy_cleartext")
