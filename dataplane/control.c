@@ -226,7 +226,8 @@ static void acquire_req(const struct xgw_acquire *a, const struct xfrm_policy *p
 static void send_acquire(void *arg, const struct xgw_acquire *a)
 {
 	struct xgw_control *c = arg;
-	struct spd_id id = { .dir = a->dir, .type = XFRM_POLICY_TYPE_MAIN, .index = a->index };
+	struct spd_id id = { .dir = a->dir, .type = XFRM_POLICY_TYPE_MAIN, .index = a->index,
+			     .mark = a->mark, .if_id = a->if_id };
 	struct sad_acquire_req req;
 	struct xfrm_policy *pol;
 	struct xfrm_sa *larval;

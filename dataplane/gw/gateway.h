@@ -66,6 +66,8 @@ void xgw_gateway_stop(void);
 struct xgw_acquire {
 	uint8_t dir;
 	uint32_t index;
+	struct xfrm_mark mark;		/* the policy's: with index, what names it */
+	uint32_t if_id;
 	struct xfrm_user_tmpl tmpl;
 	xfrm_address_t saddr, daddr;	/* the template's resolved endpoints */
 	struct xfrm_selector flow;	/* the packet's flow */

@@ -460,6 +460,8 @@ static void acquire(struct gw *g, struct gw_worker *w, const struct policy_out *
 	memset(&a, 0, sizeof(a));
 	a.dir = pol->dir;
 	a.index = pol->index;
+	a.mark = pol->mark;
+	a.if_id = pol->if_id;
 	a.tmpl = *o->missing;
 	a.saddr = k->saddr;
 	a.daddr = k->daddr;

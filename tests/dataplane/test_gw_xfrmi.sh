@@ -116,7 +116,9 @@ acq_if_id() {
 		grep -q "if_id 0x8" "$TMP/monitor" && grep -q "^acquire" "$TMP/monitor" && return 0
 		sleep 0.1
 	done
-	cat "$TMP/monitor"
+	echo "monitor:"; cat "$TMP/monitor"
+	echo "A's drops:"; gw_telemetry a /xfrmgw/stats | $PY -c 'import json,sys; d=json.load(sys.stdin); print({k: v for k, v in d["drop"].items() if v}, "acquires", d["acquires"])'
+	X a ip xfrm state
 	return 1
 }
 check "ip xfrm monitor: an acquire with if_id 0x8" acq_if_id
