@@ -440,3 +440,41 @@ unsigned int xgw_gateway_drops(struct xgw_drop *out, unsigned int max)
 		out[n++] = (struct xgw_drop){ names[j], count[j], true };
 	return n;
 }
+
+int xgw_gateway_route(uint64_t *cursor, struct gw_rib_entry *out)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	return gw_rib_walk(g->rib, cursor, out) ? 1 : 0;
+}
+
+int xgw_gateway_neigh(uint64_t *cursor, struct gw_neigh *out)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	return gw_neigh_at(g->neigh, cursor, out) ? 1 : 0;
+}
+
+int xgw_gateway_route_stats(struct gw_rib_stats *rib, struct gw_rtmirror_stats *mirror)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	gw_rib_stats(g->rib, rib);
+	memset(mirror, 0, sizeof(*mirror));
+	if (g->mirror)
+		gw_rtmirror_stats(g->mirror, mirror);
+	return 0;
+}
+
+const char *xgw_gateway_port_name(unsigned int port)
+{
+	struct gw *g = gw_running;
+
+	return g && port < g->cfg.nb_ports ? g->cfg.ports[port].name : "?";
+}
