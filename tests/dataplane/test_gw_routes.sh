@@ -183,15 +183,15 @@ check "  ... ICMP net unreachable again" icmp_back 10.9.3.3 3 0
 
 # ECMP: 32 flows (source ports) with 3 datagrams each; each router logs the source ports it sees
 ecmp() {
-	local r ns
+	local r ns pids=
 	for r in 1 2; do
 		ns=$TAG-r$r
-		ip netns exec $ns timeout 12 $PY - r$r > "$TMP/ecmp$r" <<'PY' &
+		ip netns exec $ns timeout 6 $PY - r$r > "$TMP/ecmp$r" <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
 s.bind((sys.argv[1], 0))
 s.settimeout(0.5)
-end = time.monotonic() + 8
+end = time.monotonic() + 4
 while time.monotonic() < end:
     try:
         f = s.recv(4096)
@@ -201,6 +201,7 @@ while time.monotonic() < end:
         ihl = (f[14] & 15) * 4
         print(int.from_bytes(f[14 + ihl:16 + ihl], "big"), flush=True)
 PY
+		pids="$pids $!"
 	done
 	sleep 0.5
 	ip netns exec $NS_H1 $PY - <<'PY'
@@ -215,7 +216,7 @@ for rnd in range(3):
         s.sendto(b"ecmp", ("10.8.0.7", 9999))
     time.sleep(0.3)
 PY
-	wait
+	wait $pids
 	$PY - "$TMP/ecmp1" "$TMP/ecmp2" <<'PY'
 import sys
 a = [int(l) for l in open(sys.argv[1])]
