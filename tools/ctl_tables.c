@@ -153,15 +153,16 @@ static int sum_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int ctl_routes(struct ctl_conn *c, bool json)
+int ctl_routes(struct ctl_conn *c, bool json, bool summary)
 {
 	struct listing l = { .json = json };
 	struct xfrmgw_route_sum s = { 0 };
-	int rc;
+	int rc = 0;
 
 	if (json)
 		printf("{\"routes\": [");
-	rc = ctl_request(c, XFRMGW_MSG_GETROUTES, NLM_F_DUMP, NULL, 0, route_cb, &l, 0);
+	if (!summary)
+		rc = ctl_request(c, XFRMGW_MSG_GETROUTES, NLM_F_DUMP, NULL, 0, route_cb, &l, 0);
 	if (rc)
 		return rc;
 	rc = ctl_request(c, XFRMGW_MSG_GETROUTES, 0, NULL, 0, sum_cb, &s, 0);

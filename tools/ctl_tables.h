@@ -8,7 +8,8 @@
 struct ctl_conn;
 
 /* Each returns 0 or -errno; c is connected for NETLINK_XFRM. */
-int ctl_routes(struct ctl_conn *c, bool json);
+/* summary: the counts only, not the routes (fast with a full table). */
+int ctl_routes(struct ctl_conn *c, bool json, bool summary);
 int ctl_neighbours(struct ctl_conn *c, bool json);
 
 #endif

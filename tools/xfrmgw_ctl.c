@@ -47,6 +47,7 @@ static void usage(FILE *f)
 		   "  routes     routes (configuration's and kernel's), next hops, held or why not\n"
 		   "  neighbours the neighbour table (learned, static from config or kernel)\n"
 		   "  -j, --json routes/neighbours: JSON\n"
+		   "  -s, --summary  routes: the counts only\n"
 		   "  --ctl      control socket (default: $XFRMGW_CTL or %s)\n"
 		   "  --local    algs/proposals: run the crypto self-tests in this process\n",
 		XFRMGW_CTL_DEFAULT_PATH);
@@ -299,7 +300,7 @@ static int run_local(const char *cmd)
 	return rc ? 1 : 0;
 }
 
-static int run_remote(const char *cmd, const char *path, bool json)
+static int run_remote(const char *cmd, const char *path, bool json, bool summary)
 {
 	bool crypto = strcmp(cmd, "algs") == 0 || strcmp(cmd, "proposals") == 0;
 	struct ctl_conn c;
@@ -321,7 +322,7 @@ static int run_remote(const char *cmd, const char *path, bool json)
 	} else if (strcmp(cmd, "policy") == 0) {
 		rc = ctl_xfrm_policy(&c);
 	} else if (strcmp(cmd, "routes") == 0) {
-		rc = ctl_routes(&c, json);
+		rc = ctl_routes(&c, json, summary);
 	} else if (strcmp(cmd, "neighbours") == 0) {
 		rc = ctl_neighbours(&c, json);
 	} else {
@@ -349,16 +350,20 @@ int main(int argc, char **argv)
 		{ "ctl", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "summary", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false;
+	bool json = false, summary = false;
 	const char *path = getenv("XFRMGW_CTL");
 	int local = 0, c;
 
 	if (!path || !*path)
 		path = XFRMGW_CTL_DEFAULT_PATH;
-	while ((c = getopt_long(argc, argv, "lc:hj", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lc:hjs", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			summary = true;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -385,5 +390,5 @@ int main(int argc, char **argv)
 			local ? " with --local (algs and proposals only)" : "");
 		return 2;
 	}
-	return local ? run_local(argv[optind]) : run_remote(argv[optind], path, json);
+	return local ? run_local(argv[optind]) : run_remote(argv[optind], path, json, summary);
 }

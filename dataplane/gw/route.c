@@ -97,22 +97,23 @@ static int create_tables(struct gw_routes *r, unsigned int nb_nh, unsigned int n
 	return create_fib6(r, serial, nb_routes, RTE_FIB6_TRIE_2B, TBL8_6);
 }
 
-/*
- * Sized for routes that come and go: 2-byte entries while the tbl8 groups
- * fit their index (a group per /24 holding longer prefixes, a few per
- * IPv6 prefix beyond /24), 4-byte ones past that.
- */
 unsigned int gw_routes_nh_max(const struct gw_route_sizes *s)
 {
 	return s->small ? NH_1B_MAX + 1 : GW_MAX_NH;
 }
 
+/*
+ * Sized for routes that come and go: a tbl8 group per /24 that holds
+ * longer IPv4 prefixes (one in 64 routes: the Internet table has few),
+ * three for every two IPv6 routes (the levels past /24, partly shared);
+ * 2-byte entries while the groups fit their index, 4-byte ones past that.
+ */
 struct gw_routes *gw_routes_create(const struct gw_route_sizes *s, char *msg, size_t msglen)
 {
 	unsigned int serial = __atomic_add_fetch(&table_serial, 1, __ATOMIC_RELAXED);
 	unsigned int t4 = s->small ? NH_1B_MAX :
-			  s->tbl8_4 ? s->tbl8_4 : clamp(s->max4 / 8, 256, 1u << 20);
-	unsigned int t6 = s->tbl8_6 ? s->tbl8_6 : clamp((uint64_t)s->max6 * 3, 256, 1u << 21);
+			  s->tbl8_4 ? s->tbl8_4 : clamp(s->max4 / 64, 256, NH_2B_MAX);
+	unsigned int t6 = s->tbl8_6 ? s->tbl8_6 : clamp((uint64_t)s->max6 * 3 / 2, 256, 1u << 20);
 	struct gw_routes *r = calloc(1, sizeof(*r));
 
 	if (!r) {
