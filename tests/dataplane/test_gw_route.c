@@ -517,6 +517,77 @@ static void test_rib_v6(void **state)
 	rib_del_fx(f);
 }
 
+/* ---- the routing directives of the configuration ---- */
+
+static const struct {
+	const char *line;
+	bool ok;
+} cfg_rows[] = {
+	{ "routes max4 1000000 max6 200000", true },
+	{ "routes max4 4096", true },
+	{ "routes max6 0 max4 64", true },
+	{ "routes max4 8", false },			/* below 16 */
+	{ "routes max5 10", false },
+	{ "routes", false },
+	{ "mirror wan off", true },
+	{ "mirror wan on", true },
+	{ "mirror lan off", false },			/* no tap */
+	{ "mirror nope off", false },
+	{ "mirror wan maybe", false },
+	{ "neighbour wan 192.0.2.9 lladdr 02:00:00:00:00:09", true },
+	{ "neighbour lan 2001:db8::9 lladdr 02:00:00:00:00:0a", true },
+	{ "neighbour wan 192.0.2.9 lladdr 01:00:5e:00:00:01", false },	/* multicast */
+	{ "neighbour wan 192.0.2.9 lladdr 02:00:00:00:00", false },
+	{ "neighbour wan 192.0.2.300 lladdr 02:00:00:00:00:09", false },
+	{ "neighbour wan 192.0.2.9 mac 02:00:00:00:00:09", false },
+	{ "neighbour queue 8", true },			/* the other neighbour directive */
+};
+
+static void test_config_routing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cfg_rows) / sizeof(cfg_rows[0]); i++) {
+		static struct xgw_config cfg;
+		char text[512], err[256] = "";
+		int rc;
+
+		snprintf(text, sizeof(text), "port wan net_null0 tap xgw0\nport lan net_null1\n%s\n",
+			 cfg_rows[i].line);
+		rc = xgw_config_parse("r.conf", text, &cfg, err, sizeof(err));
+		if ((rc == 0) != cfg_rows[i].ok)
+			fail_msg("'%s': %s", cfg_rows[i].line, rc ? err : "accepted");
+		if (rc)
+			assert_non_null(strstr(err, "r.conf:3:"));	/* names the line */
+		xgw_config_free(&cfg);
+	}
+}
+
+static void test_config_routing_values(void **state)
+{
+	static struct xgw_config cfg;
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(xgw_config_parse("v.conf", "port wan net_null0 tap xgw0\n"
+					  "routes max4 5000\nmirror wan off\n"
+					  "neighbour wan 192.0.2.9 lladdr 02:00:00:00:00:09\n",
+					  &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.routes_sized);
+	assert_int_equal(cfg.route_max4, 5000);
+	assert_int_equal(cfg.route_max6, XGW_ROUTES_DEFAULT);	/* not given */
+	assert_int_equal(cfg.mirror_off, 1);
+	assert_int_equal(cfg.nb_neighs, 1);
+	assert_int_equal(cfg.neighs[0].family, AF_INET);
+	assert_memory_equal(cfg.neighs[0].mac, mac, 6);
+	xgw_config_free(&cfg);
+	assert_int_equal(xgw_config_parse("d.conf", "port wan net_null0 tap xgw0\n"
+					  "neighbour wan 192.0.2.9 lladdr 02:00:00:00:00:09\n"
+					  "neighbour wan 192.0.2.9 lladdr 02:00:00:00:00:08\n",
+					  &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "given twice"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +607,8 @@ int main(void)
 		cmocka_unit_test(test_rib_full),
 		cmocka_unit_test(test_rib_resync),
 		cmocka_unit_test(test_rib_v6),
+		cmocka_unit_test(test_config_routing),
+		cmocka_unit_test(test_config_routing_values),
 	};
 
 	if (!gw_test_eal("test_gw_route"))
