@@ -72,17 +72,6 @@ static bool any_mirrored(const struct xgw_config *cfg)
 	return false;
 }
 
-static bool config_v6(const struct xgw_config *cfg)
-{
-	for (unsigned int i = 0; i < cfg->nb_addrs; i++)
-		if (cfg->addrs[i].family == AF_INET6)
-			return true;
-	for (unsigned int i = 0; i < cfg->nb_routes; i++)
-		if (cfg->routes[i].family == AF_INET6)
-			return true;
-	return false;
-}
-
 /*
  * Without `routes`: room for the configuration's routes and addresses
  * (and more for what reload adds), more when a kernel mirror runs, in the
@@ -99,7 +88,7 @@ static void route_sizes(const struct xgw_config *cfg, struct gw_route_sizes *s)
 	s->max4 = cfg->route_max4 ? cfg->route_max4 : mirror ? RTE_MAX(need, MIRROR_MAX4) : need;
 	if (cfg->route_max6 != XGW_ROUTES_DEFAULT)
 		s->max6 = cfg->route_max6;
-	else if (config_v6(cfg))
+	else if (gw_config_wants_v6(cfg))
 		s->max6 = mirror ? RTE_MAX(need, MIRROR_MAX6) : need;
 }
 

@@ -601,25 +601,13 @@ static bool is_ll6(int family, const uint8_t *a)
 static void port_l3(struct gw_rib *rib)
 {
 	for (unsigned int p = 0; p < rib->p.nb_ports; p++) {
-		struct gw_port_l3 *l = &rib->l3[p];
-
-		l->mtu = rib->p.mtu[p] ? rib->p.mtu[p] : 1500;
-		gw_ll6_from_mac(rib->p.mac[p], l->ll6);
-		l->has_ll6 = true;
-		l->has4 = l->has6 = false;
+		gw_port_l3_init(&rib->l3[p], rib->p.mtu[p], rib->p.mac[p]);
 		for (int o = GW_RT_CONFIG; o <= GW_RT_KERNEL; o++)
 			for (unsigned int i = 0; i < RIB_MAX_ADDRS; i++) {
 				const struct rib_addr *a = &rib->addr[i];
 
-				if (!a->used || a->origin != o || a->port != p)
-					continue;
-				if (a->family == AF_INET && !l->has4) {
-					memcpy(&l->addr4, a->addr, 4);
-					l->has4 = true;
-				} else if (a->family == AF_INET6 && !l->has6) {
-					memcpy(l->addr6, a->addr, 16);
-					l->has6 = true;
-				}
+				if (a->used && a->origin == o && a->port == p)
+					gw_port_l3_addr(&rib->l3[p], a->family, a->addr);
 			}
 	}
 	rib->small_dirty = true;

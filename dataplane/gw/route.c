@@ -32,7 +32,7 @@ static unsigned int count_nh(const struct xgw_config *cfg)
 	return 4 * cfg->nb_ports + cfg->nb_routes + 1;
 }
 
-static bool wants_v6(const struct xgw_config *cfg)
+bool gw_config_wants_v6(const struct xgw_config *cfg)
 {
 	for (unsigned int i = 0; i < cfg->nb_addrs; i++)
 		if (cfg->addrs[i].family == AF_INET6)
@@ -135,8 +135,9 @@ struct gw_routes *gw_routes_create(const struct gw_route_sizes *s, char *msg, si
 	return r;
 }
 
-int gw_fib_set(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
-	       unsigned int id)
+/* One entry of the table of family: set to id, or removed when id is 0. */
+static int fib_entry(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
+		     unsigned int id)
 {
 	uint8_t p[16];
 	uint32_t p4;
@@ -145,31 +146,24 @@ int gw_fib_set(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t p
 	if (family == AF_INET ? plen > 32 : plen > 128 || !r->fib6)
 		return -EINVAL;
 	gw_prefix_mask(prefix, plen, family == AF_INET ? 4 : 16, p);
-	if (family == AF_INET) {
-		memcpy(&p4, p, 4);
-		rc = rte_fib_add(r->fib4, rte_be_to_cpu_32(p4), plen, id);
-	} else {
-		rc = rte_fib6_add(r->fib6, p, plen, id);
-	}
+	memcpy(&p4, p, 4);
+	if (family == AF_INET)
+		rc = id ? rte_fib_add(r->fib4, rte_be_to_cpu_32(p4), plen, id) :
+			  rte_fib_delete(r->fib4, rte_be_to_cpu_32(p4), plen);
+	else
+		rc = id ? rte_fib6_add(r->fib6, p, plen, id) : rte_fib6_delete(r->fib6, p, plen);
 	return rc < 0 ? rc : 0;
+}
+
+int gw_fib_set(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
+	       unsigned int id)
+{
+	return id ? fib_entry(r, family, prefix, plen, id) : -EINVAL;
 }
 
 int gw_fib_del(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen)
 {
-	uint8_t p[16];
-	uint32_t p4;
-	int rc;
-
-	if (family == AF_INET ? plen > 32 : plen > 128 || !r->fib6)
-		return -EINVAL;
-	gw_prefix_mask(prefix, plen, family == AF_INET ? 4 : 16, p);
-	if (family == AF_INET) {
-		memcpy(&p4, p, 4);
-		rc = rte_fib_delete(r->fib4, rte_be_to_cpu_32(p4), plen);
-	} else {
-		rc = rte_fib6_delete(r->fib6, p, plen);
-	}
-	return rc < 0 ? rc : 0;
+	return fib_entry(r, family, prefix, plen, 0);
 }
 
 static int nh_id(struct gw_routes *r, const struct gw_nh *nh)
@@ -213,6 +207,27 @@ void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16])
 	out[15] = mac[5];
 }
 
+void gw_port_l3_init(struct gw_port_l3 *l, uint16_t mtu, const uint8_t *mac)
+{
+	memset(l, 0, sizeof(*l));
+	l->mtu = mtu ? mtu : 1500;
+	if (mac) {
+		gw_ll6_from_mac(mac, l->ll6);
+		l->has_ll6 = true;
+	}
+}
+
+void gw_port_l3_addr(struct gw_port_l3 *l, int family, const uint8_t *addr)
+{
+	if (family == AF_INET && !l->has4) {
+		memcpy(&l->addr4, addr, 4);
+		l->has4 = true;
+	} else if (family == AF_INET6 && !l->has6) {
+		memcpy(l->addr6, addr, 16);
+		l->has6 = true;
+	}
+}
+
 static void port_l3(struct gw_routes *r, const struct xgw_config *cfg, const uint8_t (*macs)[6])
 {
 	r->nb_ports = cfg->nb_ports;
@@ -220,25 +235,12 @@ static void port_l3(struct gw_routes *r, const struct xgw_config *cfg, const uin
 	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
 		r->xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
 	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
-		r->port[p].mtu = cfg->ports[p].mtu ? cfg->ports[p].mtu : 1500;
+		gw_port_l3_init(&r->port[p], cfg->ports[p].mtu, macs ? macs[p] : NULL);
 		r->port[p].mark = cfg->ports[p].mark;
-		if (macs) {
-			gw_ll6_from_mac(macs[p], r->port[p].ll6);
-			r->port[p].has_ll6 = true;
-		}
 	}
-	for (unsigned int i = 0; i < cfg->nb_addrs; i++) {
-		const struct xgw_addr_cfg *a = &cfg->addrs[i];
-		struct gw_port_l3 *l = &r->port[a->port];
-
-		if (a->family == AF_INET && !l->has4) {
-			memcpy(&l->addr4, a->addr, 4);
-			l->has4 = true;
-		} else if (a->family == AF_INET6 && !l->has6) {
-			memcpy(l->addr6, a->addr, 16);
-			l->has6 = true;
-		}
-	}
+	for (unsigned int i = 0; i < cfg->nb_addrs; i++)
+		gw_port_l3_addr(&r->port[cfg->addrs[i].port], cfg->addrs[i].family,
+				cfg->addrs[i].addr);
 }
 
 void gw_prefix_mask(const uint8_t *addr, unsigned int plen, unsigned int bytes, uint8_t *out)
@@ -315,7 +317,7 @@ struct gw_routes *gw_routes_build(const struct xgw_config *cfg, const uint8_t (*
 		return NULL;
 	}
 	r->nb_nh = 1;	/* id 0: no route */
-	err = create_tables(r, count_nh(cfg), nroutes, wants_v6(cfg));
+	err = create_tables(r, count_nh(cfg), nroutes, gw_config_wants_v6(cfg));
 	if (err) {
 		snprintf(msg, msglen, "cannot create the route tables (rte_fib: %s); "
 			 "with --no-huge give EAL -m 256", rte_strerror(rte_errno));

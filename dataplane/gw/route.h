@@ -133,6 +133,14 @@ void gw_route4_burst(const struct gw_routes *r, const uint32_t *dst, const struc
 bool gw_is_local4(const struct gw_routes *r, int port, uint32_t addr);
 bool gw_is_local6(const struct gw_routes *r, int port, const uint8_t addr[16]);
 
+/* A port's layer 3 before its addresses: mtu (0: 1500), link-local from mac (may be NULL). */
+void gw_port_l3_init(struct gw_port_l3 *l, uint16_t mtu, const uint8_t *mac);
+/* addr becomes the port's source of its family unless it has one already. */
+void gw_port_l3_addr(struct gw_port_l3 *l, int family, const uint8_t *addr);
+
+/* Does cfg have anything IPv6 (an address or a route)? */
+bool gw_config_wants_v6(const struct xgw_config *cfg);
+
 /* fe80::/64 with the modified EUI-64 of mac (RFC 4291 2.5.1, appendix A). */
 void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16]);
 
