@@ -22,7 +22,8 @@
 #    ... nud permanent` on the TAP, and through the configuration's
 #    `neighbour wan IP lladdr MAC`; the kernel entry removed: ARP again;
 #  - xfrmgw-ctl routes / neighbours show them (origin, held), also as JSON;
-#  - the gateway stops with exit status 0.
+#  - the gateway stops with exit status 0; restarted with `mirror wan off`
+#    it leaves the kernel's routes alone.
 # usage: test_gw_routes.sh XFRMGW XFRMGW_EXEC XFRMGW_CTL
 set -u
 BIN=$1 EXEC=$2 CTL=${3:-}
@@ -294,4 +295,17 @@ check "  ... ICMP host unreachable" icmp_back 10.4.2.2 3 1 12
 check "A's namespace still does not forward" \
 	test "$(ip netns exec $NS_A sysctl -n net.ipv4.ip_forward)" = 0
 check "gateway A stops cleanly (exit 0)" gw_stop a
+
+# mirror wan off: the kernel's routes on the TAP stay the kernel's business
+gw_conf a "mirror wan off"
+gw_start a || exit 1
+check "mirror wan off: ip route add 10.9.0.0/16 via r1" \
+	sh -c "ip -n $NS_A route add 10.9.0.0/16 via 192.168.0.254 dev a-tap"
+check "  ... not taken: ICMP net unreachable" icmp_back 10.9.1.1 3 0
+if [ -x "$CTL" ]; then
+	check "  ... xfrmgw-ctl routes: no TAP mirrored, no kernel route" sh -c "
+		out=\$(timeout 10 $CTL --ctl $TMP/a.sock routes) &&
+		echo \"\$out\" | grep -q 'kernel mirror: 0 TAP' && ! echo \"\$out\" | grep -q ' kernel '"
+fi
+check "gateway A stops cleanly again (exit 0)" gw_stop a
 exit $FAIL
