@@ -134,7 +134,8 @@ static int gateway_route(void *arg, uint64_t *cursor, struct xfrm_nl_route *out)
 	for (unsigned int k = 0; k < e.rt.nb_path && k < 16; k++) {
 		struct xfrmgw_route_nh *nh = &out->nh[k];
 
-		snprintf(nh->dev, sizeof(nh->dev), "%s", xgw_gateway_port_name(e.rt.path[k].port));
+		snprintf(nh->dev, sizeof(nh->dev), "%s",
+			 xgw_gateway_port_name(e.rt.path[k].port, e.rt.path[k].xfrmi));
 		nh->has_via = e.rt.path[k].has_via;
 		memcpy(nh->via, e.rt.path[k].via, 16);
 	}
@@ -172,7 +173,7 @@ static int gateway_neigh(void *arg, uint64_t *cursor, struct xfrmgw_neigh *out)
 	if (rc <= 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
-	snprintf(out->dev, sizeof(out->dev), "%s", xgw_gateway_port_name(n.port));
+	snprintf(out->dev, sizeof(out->dev), "%s", xgw_gateway_port_name(n.port, false));
 	out->family = n.family;
 	out->state = n.state;
 	out->origin = n.origin;

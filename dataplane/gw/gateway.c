@@ -131,7 +131,11 @@ static int make_routes(struct gw *g, const struct xgw_config *cfg, char *msg, si
 	for (unsigned int p = 0; p < g->nb_ports; p++) {
 		memcpy(rp.mac[p], g->port[p].mac, 6);
 		rp.mtu[p] = cfg->ports[p].mtu;
+		rp.mark[p] = cfg->ports[p].mark;
 	}
+	rp.nb_xfrmi = cfg->nb_xfrmi;
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		rp.xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
 	g->rib = gw_rib_create(&rp, msg, msglen);
 	if (!g->rib)
 		return -ENOMEM;
@@ -326,8 +330,7 @@ int xgw_gateway_reload(const struct xgw_config *cfg, char *msg, size_t msglen)
 	if (rc)
 		return rc;
 	/* only what changed is touched; the kernel's routes stay */
-	for (unsigned int p = 0; p < g->nb_ports; p++)
-		gw_rib_set_mtu(g->rib, p, cfg->ports[p].mtu);
+	gw_rib_set_links(g->rib, cfg);
 	rc = gw_rib_config(g->rib, cfg);
 	if (rc) {
 		snprintf(msg, msglen, "%s: some addresses or routes cannot be held: %s "
@@ -461,9 +464,11 @@ int xgw_gateway_route_stats(struct gw_rib_stats *rib, struct gw_rtmirror_stats *
 	return 0;
 }
 
-const char *xgw_gateway_port_name(unsigned int port)
+const char *xgw_gateway_port_name(unsigned int port, bool xfrmi)
 {
 	struct gw *g = gw_running;
 
+	if (xfrmi)
+		return g && port < g->cfg.nb_xfrmi ? g->cfg.xfrmi[port].name : "?";
 	return g && port < g->cfg.nb_ports ? g->cfg.ports[port].name : "?";
 }

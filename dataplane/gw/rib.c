@@ -167,7 +167,8 @@ static void path_nh(const struct cand *c, const struct gw_rt_path *pa, uint8_t f
 	memset(nh, 0, sizeof(*nh));
 	nh->family = family;
 	nh->port = pa->port;
-	nh->type = c->kind == GW_RT_LOCAL ? GW_NH_LOCAL : pa->has_via ? GW_NH_VIA : GW_NH_ONLINK;
+	nh->type = c->kind == GW_RT_LOCAL ? GW_NH_LOCAL : pa->xfrmi ? GW_NH_XFRMI :
+		   pa->has_via ? GW_NH_VIA : GW_NH_ONLINK;
 	if (pa->has_via && c->kind != GW_RT_LOCAL)
 		memcpy(nh->via, pa->via, alen(family));
 }
@@ -221,7 +222,7 @@ static int cand_nh(struct gw_rib *rib, const struct pfx *x, const struct cand *c
 	if (!c->nb_path || c->nb_path > GW_MP_MAX || (c->kind == GW_RT_LOCAL && c->nb_path != 1))
 		return -EINVAL;
 	for (unsigned int k = 0; k < c->nb_path; k++)
-		if (c->path[k].port >= rib->p.nb_ports)
+		if (c->path[k].port >= (c->path[k].xfrmi ? rib->p.nb_xfrmi : rib->p.nb_ports))
 			return -ENODEV;
 	if (c->nb_path > 1)
 		return group_get(rib, c, x->family);
@@ -245,6 +246,8 @@ static void sync_small(struct gw_rib *rib, struct gw_routes *r)
 	r->nb_nh = rib->nh_top;
 	r->nb_ports = rib->p.nb_ports;
 	memcpy(r->port, rib->l3, sizeof(r->port));
+	r->nb_xfrmi = rib->p.nb_xfrmi;
+	memcpy(r->xfrmi_if_id, rib->p.xfrmi_if_id, sizeof(r->xfrmi_if_id));
 }
 
 static void commit_locked(struct gw_rib *rib);
@@ -478,7 +481,7 @@ static bool same_cand(const struct cand *c, const struct gw_rt *rt)
 	if (c->kind != rt->kind || c->nb_path != rt->nb_path)
 		return false;
 	for (unsigned int k = 0; k < c->nb_path; k++)
-		if (c->path[k].port != rt->path[k].port ||
+		if (c->path[k].port != rt->path[k].port || c->path[k].xfrmi != rt->path[k].xfrmi ||
 		    c->path[k].has_via != rt->path[k].has_via ||
 		    (rt->path[k].has_via && memcmp(c->path[k].via, rt->path[k].via, 16)))
 			return false;
@@ -544,7 +547,8 @@ static void pfx_drop_if_empty(struct gw_rib *rib, struct pfx **pp)
 static bool path_listed(const struct gw_rt_path *pa, const struct gw_rt *rt)
 {
 	for (unsigned int k = 0; k < rt->nb_path; k++)
-		if (pa->port == rt->path[k].port && pa->has_via == rt->path[k].has_via &&
+		if (pa->port == rt->path[k].port && pa->xfrmi == rt->path[k].xfrmi &&
+		    pa->has_via == rt->path[k].has_via &&
 		    (!pa->has_via || !memcmp(pa->via, rt->path[k].via, 16)))
 			return true;
 	return false;
@@ -602,6 +606,7 @@ static void port_l3(struct gw_rib *rib)
 {
 	for (unsigned int p = 0; p < rib->p.nb_ports; p++) {
 		gw_port_l3_init(&rib->l3[p], rib->p.mtu[p], rib->p.mac[p]);
+		rib->l3[p].mark = rib->p.mark[p];
 		for (int o = GW_RT_CONFIG; o <= GW_RT_KERNEL; o++)
 			for (unsigned int i = 0; i < RIB_MAX_ADDRS; i++) {
 				const struct rib_addr *a = &rib->addr[i];
@@ -875,7 +880,8 @@ static void cfg_route(const struct xgw_route_cfg *rc, struct gw_rt *rt)
 	rt->metric = rc->family == AF_INET ? 0 : 1024;	/* what the kernel gets (exception.c) */
 	memcpy(rt->prefix, rc->prefix, 16);
 	rt->nb_path = 1;
-	rt->path[0].port = (uint16_t)rc->port;
+	rt->path[0].xfrmi = rc->xfrmi >= 0;
+	rt->path[0].port = (uint16_t)(rc->xfrmi >= 0 ? rc->xfrmi : rc->port);
 	rt->path[0].has_via = rc->has_via;
 	memcpy(rt->path[0].via, rc->via, 16);
 }
@@ -907,13 +913,17 @@ int gw_rib_config(struct gw_rib *rib, const struct xgw_config *cfg)
 	return rc;
 }
 
-void gw_rib_set_mtu(struct gw_rib *rib, unsigned int port, uint16_t mtu)
+void gw_rib_set_links(struct gw_rib *rib, const struct xgw_config *cfg)
 {
 	pthread_mutex_lock(&rib->lock);
-	if (port < rib->p.nb_ports && rib->p.mtu[port] != mtu) {
-		rib->p.mtu[port] = mtu;
-		port_l3(rib);
+	for (unsigned int p = 0; p < rib->p.nb_ports && p < cfg->nb_ports; p++) {
+		rib->p.mtu[p] = cfg->ports[p].mtu;
+		rib->p.mark[p] = cfg->ports[p].mark;
 	}
+	rib->p.nb_xfrmi = cfg->nb_xfrmi;
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		rib->p.xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
+	port_l3(rib);
 	pthread_mutex_unlock(&rib->lock);
 }
 

@@ -43,7 +43,8 @@ enum gw_rt_kind {
 };
 
 struct gw_rt_path {
-	uint16_t port;		/* the gateway's port index */
+	uint16_t port;		/* the gateway's port index, or the XFRM interface's */
+	bool xfrmi;		/* into XFRM interface number port (route-based IPsec) */
 	bool has_via;
 	uint8_t via[16];	/* the gateway, in the route's family */
 };
@@ -65,6 +66,9 @@ struct gw_rib_params {
 	unsigned int nb_ports;
 	uint8_t mac[XGW_MAX_PORTS][6];	/* for each port's IPv6 link-local address */
 	uint16_t mtu[XGW_MAX_PORTS];
+	uint32_t mark[XGW_MAX_PORTS];	/* the mark of each port's received packets */
+	unsigned int nb_xfrmi;
+	uint32_t xfrmi_if_id[XGW_MAX_XFRMI];
 	struct gw_routes **publish;	/* where workers load the tables from */
 	struct rte_rcu_qsbr *rcu;	/* the workers' QSBR; NULL: no readers (tests) */
 };
@@ -106,8 +110,11 @@ int gw_rib_addr(struct gw_rib *rib, uint8_t origin, int family, uint16_t port,
  */
 int gw_rib_config(struct gw_rib *rib, const struct xgw_config *cfg);
 
-/* A port's IP MTU changed (reload); published with the next commit. */
-void gw_rib_set_mtu(struct gw_rib *rib, unsigned int port, uint16_t mtu);
+/*
+ * The ports' MTU and mark and the XFRM interfaces of cfg (reload; the
+ * ports themselves do not change); published with the next commit.
+ */
+void gw_rib_set_links(struct gw_rib *rib, const struct xgw_config *cfg);
 
 /*
  * Resynchronisation of one origin (after a dump): routes and addresses of
