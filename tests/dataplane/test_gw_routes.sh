@@ -185,26 +185,33 @@ check "  ... ICMP net unreachable again" icmp_back 10.9.3.3 3 0
 # ECMP: 32 flows (source ports) with 3 datagrams each; each router logs the source ports it sees
 ecmp() {
 	local r ns pids=
+	rm -f "$TMP"/ecmp*.up
 	for r in 1 2; do
 		ns=$TAG-r$r
-		ip netns exec $ns timeout 6 $PY - r$r > "$TMP/ecmp$r" <<'PY' &
+		ip netns exec $ns timeout 12 $PY - r$r "$TMP/ecmp$r.up" > "$TMP/ecmp$r" <<'PY' &
 import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
 s.bind((sys.argv[1], 0))
 s.settimeout(0.5)
-end = time.monotonic() + 4
+open(sys.argv[2], "w").close()
+end = time.monotonic() + 10
 while time.monotonic() < end:
     try:
         f = s.recv(4096)
     except socket.timeout:
         continue
+    if f[30:32] == bytes([10, 8]) and f[23] == 17 and f.endswith(b"ecmp-end"):
+        break
     if f[30:32] == bytes([10, 8]) and f[23] == 17 and b"ecmp" in f:
         ihl = (f[14] & 15) * 4
         print(int.from_bytes(f[14 + ihl:16 + ihl], "big"), flush=True)
 PY
 		pids="$pids $!"
 	done
-	sleep 0.5
+	for _ in $(seq 100); do
+		[ -e "$TMP/ecmp1.up" ] && [ -e "$TMP/ecmp2.up" ] && break
+		sleep 0.05
+	done
 	ip netns exec $NS_H1 $PY - <<'PY'
 import socket, time
 socks = []
@@ -216,6 +223,9 @@ for rnd in range(3):
     for s in socks:
         s.sendto(b"ecmp", ("10.8.0.7", 9999))
     time.sleep(0.3)
+time.sleep(1)
+for s in socks:		# the receivers stop when they see this (each router gets some)
+    s.sendto(b"ecmp-end", ("10.8.0.7", 9999))
 PY
 	wait $pids
 	$PY - "$TMP/ecmp1" "$TMP/ecmp2" <<'PY'
@@ -224,6 +234,7 @@ a = [int(l) for l in open(sys.argv[1])]
 b = [int(l) for l in open(sys.argv[2])]
 both = set(a) & set(b)
 print("r1 %d datagrams (%d flows), r2 %d (%d flows)" % (len(a), len(set(a)), len(b), len(set(b))))
+assert len(set(a) | set(b)) == 32, "flows missing"
 assert len(a) + len(b) >= 80, "datagrams lost"
 assert not both, "flows split over both routers: %s" % sorted(both)
 assert len(set(a)) >= 4 and len(set(b)) >= 4, "not spread"
