@@ -12,6 +12,9 @@
  *   crypto disable MODULE[,MODULE...]
  *   icmp rate N
  *   neighbour queue N
+ *   neighbour PORT IP lladdr MAC
+ *   routes max4 N [max6 N]
+ *   mirror PORT on|off
  *   idle sleep US
  *
  * Every error names the file and line.
@@ -394,11 +397,93 @@ static int d_icmp(struct parser *p, char **t, int n)
 	return parse_uint(p, t[2], "icmp rate", 0, 1000000, &p->cfg->icmp_rate);
 }
 
+static int parse_mac(struct parser *p, const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6)
+		return perr(p, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", s);
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	if (mac[0] & 1)
+		return perr(p, "%s is a multicast MAC address", s);
+	return 0;
+}
+
+/* neighbour PORT IP lladdr MAC: used as is, never resolved (docs/ROUTING.md). */
+static int d_static_neighbour(struct parser *p, char **t, int n)
+{
+	struct xgw_config *cfg = p->cfg;
+	struct xgw_neigh_cfg *e;
+
+	if (n != 5 || strcmp(t[3], "lladdr"))
+		return perr(p, "usage: neighbour PORT IP lladdr MAC");
+	if (cfg->nb_neighs == XGW_MAX_NEIGHS)
+		return perr(p, "too many static neighbours (at most %d)", XGW_MAX_NEIGHS);
+	e = &cfg->neighs[cfg->nb_neighs];
+	memset(e, 0, sizeof(*e));
+	if ((e->port = find_port(p, t[1])) < 0 || parse_ip(p, t[2], &e->family, e->addr) ||
+	    parse_mac(p, t[4], e->mac))
+		return -1;
+	for (unsigned int i = 0; i < cfg->nb_neighs; i++)
+		if (cfg->neighs[i].port == e->port && cfg->neighs[i].family == e->family &&
+		    !memcmp(cfg->neighs[i].addr, e->addr, 16))
+			return perr(p, "neighbour %s on %s given twice (line %d)", t[2], t[1],
+				    cfg->neighs[i].line);
+	e->line = p->line;
+	cfg->nb_neighs++;
+	return 0;
+}
+
 static int d_neighbour(struct parser *p, char **t, int n)
 {
+	if (n == 5)
+		return d_static_neighbour(p, t, n);
 	if (n != 3 || strcmp(t[1], "queue"))
-		return perr(p, "usage: neighbour queue N");
+		return perr(p, "usage: neighbour queue N | neighbour PORT IP lladdr MAC");
 	return parse_uint(p, t[2], "neighbour queue", 0, 64, &p->cfg->neigh_queue);
+}
+
+/* routes max4 N [max6 N]: the route tables' capacity (docs/ROUTING.md). */
+static int d_routes(struct parser *p, char **t, int n)
+{
+	struct xgw_config *cfg = p->cfg;
+
+	if (n != 3 && n != 5)
+		return perr(p, "usage: routes max4 N [max6 N]");
+	for (int i = 1; i < n; i += 2) {
+		if (!strcmp(t[i], "max4")) {
+			if (parse_uint(p, t[i + 1], "max4", 16, 16u << 20, &cfg->route_max4))
+				return -1;
+		} else if (!strcmp(t[i], "max6")) {
+			if (parse_uint(p, t[i + 1], "max6", 0, 4u << 20, &cfg->route_max6))
+				return -1;
+		} else {
+			return perr(p, "unknown routes option '%s' (max4, max6)", t[i]);
+		}
+	}
+	cfg->routes_sized = true;
+	return 0;
+}
+
+/* mirror PORT on|off: the host kernel's routes on the port's TAP reach the gateway. */
+static int d_mirror(struct parser *p, char **t, int n)
+{
+	int port;
+
+	if (n != 3 || (strcmp(t[2], "on") && strcmp(t[2], "off")))
+		return perr(p, "usage: mirror PORT on|off");
+	if ((port = find_port(p, t[1])) < 0)
+		return -1;
+	if (!p->cfg->ports[port].tap[0])
+		return perr(p, "port %s has no tap: there is no kernel view to mirror", t[1]);
+	if (!strcmp(t[2], "off"))
+		p->cfg->mirror_off |= 1u << port;
+	else
+		p->cfg->mirror_off &= ~(1u << port);
+	return 0;
 }
 
 static int d_idle(struct parser *p, char **t, int n)
@@ -423,6 +508,8 @@ static const struct {
 	{ "icmp", d_icmp },
 	{ "neighbour", d_neighbour },
 	{ "idle", d_idle },
+	{ "routes", d_routes },
+	{ "mirror", d_mirror },
 };
 
 static int parse_line(struct parser *p, char *line)
@@ -456,6 +543,7 @@ static void defaults(struct xgw_config *cfg, const char *name)
 	cfg->icmp_rate = 100;
 	cfg->neigh_queue = 4;
 	cfg->idle_us = 100;
+	cfg->route_max6 = XGW_ROUTES_DEFAULT;
 }
 
 /* Checks that need the whole file. */

@@ -19,6 +19,8 @@
 #define XGW_NAME_LEN		32
 #define XGW_DEVARGS_LEN		256
 #define XGW_MAX_XFRMI		16
+#define XGW_MAX_NEIGHS		256
+#define XGW_ROUTES_DEFAULT	UINT32_MAX
 
 struct xgw_port_cfg {
 	char name[XGW_NAME_LEN];	/* name used by the rest of the file */
@@ -57,6 +59,15 @@ struct xgw_route_cfg {
 	uint8_t via[16];
 	int port;			/* index into ports[], or -1 */
 	int xfrmi;			/* index into xfrmi[] (dev is an XFRM interface), or -1 */
+	int line;
+};
+
+/* `neighbour PORT IP lladdr MAC`: a static neighbour (no ARP / ND). */
+struct xgw_neigh_cfg {
+	int port;
+	int family;
+	uint8_t addr[16];
+	uint8_t mac[6];
 	int line;
 };
 
@@ -106,6 +117,13 @@ struct xgw_config {
 	unsigned int icmp_rate;		/* ICMP errors per second (default 100) */
 	unsigned int neigh_queue;	/* packets held per unresolved neighbour (default 4) */
 	unsigned int idle_us;		/* longest sleep of an idle worker, 0: busy poll (default 100) */
+	/* routing (docs/ROUTING.md) */
+	bool routes_sized;		/* `routes max4 N max6 N` given */
+	unsigned int route_max4;	/* 0: sized by the gateway */
+	unsigned int route_max6;	/* XGW_ROUTES_DEFAULT: not given */
+	uint32_t mirror_off;		/* bit per port: `mirror PORT off` */
+	unsigned int nb_neighs;
+	struct xgw_neigh_cfg neighs[XGW_MAX_NEIGHS];
 };
 
 /*

@@ -20,6 +20,9 @@
 #include "dataplane/config.h"
 #include "dataplane/control.h"
 #include "dataplane/gw/gateway.h"
+#include "dataplane/gw/neigh.h"
+#include "dataplane/gw/rib.h"
+#include "dataplane/gw/rtmirror.h"
 #include "netlink/crypto_user.h"
 #include "netlink/server.h"
 #include "netlink/xfrm_netlink.h"
@@ -109,6 +112,82 @@ static int gateway_drops(void *arg, struct xfrm_nl_drop *out, unsigned int max)
 	return (int)n;
 }
 
+/* XFRMGW_MSG_GETROUTES / GETNEIGHS: the packet path's routes and neighbours. */
+static int gateway_route(void *arg, uint64_t *cursor, struct xfrm_nl_route *out)
+{
+	const struct xgw_control *c = arg;
+	struct gw_rib_entry e;
+	int rc;
+
+	if (!c->gateway)
+		return -EOPNOTSUPP;
+	rc = xgw_gateway_route(cursor, &e);
+	if (rc <= 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->r = (struct xfrmgw_route){
+		.family = e.rt.family, .plen = e.rt.plen, .origin = e.rt.origin,
+		.type = e.rt.kind, .held = e.held, .metric = e.rt.metric,
+	};
+	memcpy(out->r.prefix, e.rt.prefix, 16);
+	out->nb_nh = e.rt.nb_path;
+	for (unsigned int k = 0; k < e.rt.nb_path && k < 16; k++) {
+		struct xfrmgw_route_nh *nh = &out->nh[k];
+
+		snprintf(nh->dev, sizeof(nh->dev), "%s",
+			 xgw_gateway_port_name(e.rt.path[k].port, e.rt.path[k].xfrmi));
+		nh->has_via = e.rt.path[k].has_via;
+		memcpy(nh->via, e.rt.path[k].via, 16);
+	}
+	out->reason = e.held ? NULL : gw_rib_reason(e.err);
+	return 1;
+}
+
+static int gateway_route_sum(void *arg, struct xfrmgw_route_sum *out)
+{
+	const struct xgw_control *c = arg;
+	struct gw_rtmirror_stats m;
+	struct gw_rib_stats r;
+
+	if (!c->gateway || xgw_gateway_route_stats(&r, &m))
+		return -EOPNOTSUPP;
+	*out = (struct xfrmgw_route_sum){
+		.routes4 = r.routes[0], .routes6 = r.routes[1],
+		.held4 = r.held[0], .held6 = r.held[1],
+		.not_held = r.not_held, .refused = r.refused, .changes = r.changes,
+		.mirror_events = m.events, .mirror_resyncs = m.resyncs, .mirror_lost = m.lost,
+		.max4 = r.max[0], .max6 = r.max[1], .nh_used = r.nh_used, .mirror_ports = m.ports,
+	};
+	return 0;
+}
+
+static int gateway_neigh(void *arg, uint64_t *cursor, struct xfrmgw_neigh *out)
+{
+	const struct xgw_control *c = arg;
+	struct gw_neigh n;
+	int rc;
+
+	if (!c->gateway)
+		return -EOPNOTSUPP;
+	rc = xgw_gateway_neigh(cursor, &n);
+	if (rc <= 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->dev, sizeof(out->dev), "%s", xgw_gateway_port_name(n.port, false));
+	out->family = n.family;
+	out->state = n.state;
+	out->origin = n.origin;
+	memcpy(out->addr, n.addr, 16);
+	gw_neigh_mac(&n, out->lladdr);
+	return 1;
+}
+
+static const struct xfrm_nl_tables gateway_tables = {
+	.route = gateway_route,
+	.summary = gateway_route_sum,
+	.neigh = gateway_neigh,
+};
+
 int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, size_t msglen)
 {
 	int err;
@@ -135,6 +214,7 @@ int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, siz
 		goto err_close;
 	}
 	xfrm_nl_set_drops(c->xnl, gateway_drops, c);
+	xfrm_nl_set_tables(c->xnl, &gateway_tables, c);
 	/* NETLINK_CRYPTO: the algorithm query (crypto_user) for IKE daemons. */
 	err = xnl_server_register(c->srv, &xfrmgw_crypto_user_family, NULL);
 	if (err) {

@@ -65,6 +65,8 @@ static int xfrm_rcv(struct xnl_req *req)
 
 	if (nlh->nlmsg_type == XFRMGW_MSG_GETDROPS)
 		return xfrm_get_drops(x, req);		/* ours, not the kernel's */
+	if (nlh->nlmsg_type == XFRMGW_MSG_GETROUTES || nlh->nlmsg_type == XFRMGW_MSG_GETNEIGHS)
+		return xfrmgw_get_tables(x, req);	/* ours too */
 	if (nlh->nlmsg_type < XFRM_MSG_BASE || nlh->nlmsg_type > XFRM_MSG_MAX) {
 		xnl_ext_set(&req->ext, NULL, "unknown XFRM message type %u", nlh->nlmsg_type);
 		return -EINVAL;

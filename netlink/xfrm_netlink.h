@@ -93,4 +93,102 @@ typedef int (*xfrm_nl_drops_fn)(void *arg, struct xfrm_nl_drop *out, unsigned in
 /* The packet path registers its counters (fn NULL: none, the default). */
 void xfrm_nl_set_drops(struct xfrm_nl *x, xfrm_nl_drops_fn fn, void *arg);
 
+/*
+ * xfrmgw's own messages for `xfrmgw-ctl routes` and `xfrmgw-ctl
+ * neighbours` (docs/ROUTING.md). XFRMGW_MSG_GETROUTES with NLM_F_DUMP is
+ * answered by one XFRMGW_MSG_NEWROUTE per route the gateway knows: a struct
+ * xfrmgw_route, then an XFRMGW_RTA_NH (struct xfrmgw_route_nh) per path and
+ * XFRMGW_RTA_REASON (string) when the data path does not hold it; without
+ * NLM_F_DUMP by one XFRMGW_MSG_ROUTESUM (struct xfrmgw_route_sum).
+ * XFRMGW_MSG_GETNEIGHS (dump) gives an XFRMGW_MSG_NEWNEIGH (struct
+ * xfrmgw_neigh) per neighbour entry. EOPNOTSUPP when no packet path runs.
+ * Numbers in host order.
+ */
+#define XFRMGW_MSG_GETROUTES	0x3f2
+#define XFRMGW_MSG_NEWROUTE	0x3f3
+#define XFRMGW_MSG_ROUTESUM	0x3f4
+#define XFRMGW_MSG_GETNEIGHS	0x3f5
+#define XFRMGW_MSG_NEWNEIGH	0x3f6
+
+enum { XFRMGW_RT_ORIGIN_CONFIG, XFRMGW_RT_ORIGIN_KERNEL };
+enum { XFRMGW_RT_UNICAST, XFRMGW_RT_LOCAL, XFRMGW_RT_BLACKHOLE, XFRMGW_RT_UNREACHABLE,
+       XFRMGW_RT_PROHIBIT };
+enum { XFRMGW_RTA_UNSPEC, XFRMGW_RTA_NH, XFRMGW_RTA_REASON };
+
+#define XFRMGW_DEV_LEN 32
+
+struct xfrmgw_route {
+	uint8_t family;		/* AF_INET, AF_INET6 */
+	uint8_t plen;
+	uint8_t origin;		/* XFRMGW_RT_ORIGIN_* */
+	uint8_t type;		/* XFRMGW_RT_* */
+	uint8_t held;		/* the data path forwards by it */
+	uint8_t pad[3];
+	uint32_t metric;
+	uint8_t prefix[16];
+};
+
+struct xfrmgw_route_nh {
+	char dev[XFRMGW_DEV_LEN];	/* the gateway's port name */
+	uint8_t has_via;
+	uint8_t pad[3];
+	uint8_t via[16];
+};
+
+struct xfrmgw_route_sum {
+	uint64_t routes4, routes6;	/* known */
+	uint64_t held4, held6;		/* prefixes in the data path */
+	uint64_t not_held;		/* routes it cannot hold now */
+	uint64_t refused;		/* times a route could not be held */
+	uint64_t changes;		/* table entries changed */
+	uint64_t mirror_events;		/* kernel messages applied */
+	uint64_t mirror_resyncs;	/* full dumps of the kernel's view */
+	uint64_t mirror_lost;		/* times events were lost (ENOBUFS) */
+	uint32_t max4, max6;		/* capacity */
+	uint32_t nh_used;		/* next-hop ids */
+	uint32_t mirror_ports;		/* TAPs mirrored */
+};
+
+enum { XFRMGW_NEIGH_ORIGIN_LEARNED, XFRMGW_NEIGH_ORIGIN_CONFIG, XFRMGW_NEIGH_ORIGIN_KERNEL };
+
+struct xfrmgw_neigh {
+	char dev[XFRMGW_DEV_LEN];
+	uint8_t family;
+	uint8_t state;		/* "incomplete", "reachable", ... by xfrmgw_neigh_state() */
+	uint8_t origin;		/* XFRMGW_NEIGH_ORIGIN_* */
+	uint8_t pad;
+	uint8_t addr[16];
+	uint8_t lladdr[6];
+	uint8_t pad2[2];
+};
+
+/* One route of a listing: the message's parts. */
+struct xfrm_nl_route {
+	struct xfrmgw_route r;
+	unsigned int nb_nh;
+	struct xfrmgw_route_nh nh[16];
+	const char *reason;		/* NULL when held */
+};
+
+/*
+ * Where the listings come from. route/neigh: the entry at or after
+ * *cursor, cursor advanced past it: 1, 0 at the end, -errno (-EOPNOTSUPP:
+ * no packet path). summary: 0 or -errno.
+ */
+struct xfrm_nl_tables {
+	int (*route)(void *arg, uint64_t *cursor, struct xfrm_nl_route *out);
+	int (*summary)(void *arg, struct xfrmgw_route_sum *out);
+	int (*neigh)(void *arg, uint64_t *cursor, struct xfrmgw_neigh *out);
+};
+void xfrm_nl_set_tables(struct xfrm_nl *x, const struct xfrm_nl_tables *t, void *arg);
+
+/* State names of struct xfrmgw_neigh. */
+static inline const char *xfrmgw_neigh_state(uint8_t state)
+{
+	static const char *const names[] = { "free", "incomplete", "reachable", "stale",
+					     "failed", "permanent" };
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
 #endif

@@ -31,6 +31,8 @@ struct xfrm_nl {
 	struct xfrmu_spdhthresh hthresh6;
 	xfrm_nl_drops_fn drops;			/* XFRMGW_MSG_GETDROPS' source, or NULL */
 	void *drops_arg;
+	struct xfrm_nl_tables tables;		/* XFRMGW_MSG_GETROUTES/GETNEIGHS' source */
+	void *tables_arg;
 };
 
 /* ---- attribute policy (xfrm_policy_table.c) ---- */
@@ -104,6 +106,8 @@ int xfrm_get_default(struct xfrm_nl *x, struct xnl_req *req, const struct nlattr
 
 /* XFRMGW_MSG_GETDROPS (xfrm_netlink.c). */
 int xfrm_get_drops(struct xfrm_nl *x, struct xnl_req *req);
+/* XFRMGW_MSG_GETROUTES, XFRMGW_MSG_GETNEIGHS (xfrmgw_tables.c). */
+int xfrmgw_get_tables(struct xfrm_nl *x, struct xnl_req *req);
 
 /* The family's entry point (xfrm_dispatch.c) and idle hook (xfrm_netlink.c). */
 extern const struct xnl_family xfrm_family;

@@ -7,7 +7,10 @@
  *   sa         the SAD, readable (no key bytes)
  *   policy     the SPD
  *   stats      counts and counters
+ *   routes     the routes the gateway knows and whether its data path holds them
+ *   neighbours its neighbour table
  *
+ * routes and neighbours print JSON with -j/--json.
  * With --local, algs and proposals bring the crypto API up in this process
  * instead (no gateway needed).
  */
@@ -27,18 +30,24 @@
 #include "netlink/proposals.h"
 #include "netlink/shim_proto.h"
 #include "tools/ctl_conn.h"
+#include "tools/ctl_tables.h"
 #include "tools/ctl_xfrm.h"
 
 #define PROPOSALS_MAX 2048
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: xfrmgw-ctl [--ctl SOCKET] [--local] algs|proposals|sa|policy|stats\n"
+	fprintf(f, "usage: xfrmgw-ctl [--ctl SOCKET] [--local] [-j] "
+		   "algs|proposals|sa|policy|stats|routes|neighbours\n"
 		   "  algs       algorithm listing in /proc/crypto format\n"
 		   "  proposals  strongSwan esp_proposals and ah_proposals from the self-tested algorithms\n"
 		   "  sa         security associations (no key bytes)\n"
 		   "  policy     security policies\n"
 		   "  stats      SA/policy counts, per-SA counters summed, drops by reason\n"
+		   "  routes     routes (configuration's and kernel's), next hops, held or why not\n"
+		   "  neighbours the neighbour table (learned, static from config or kernel)\n"
+		   "  -j, --json routes/neighbours: JSON\n"
+		   "  -s, --summary  routes: the counts only\n"
 		   "  --ctl      control socket (default: $XFRMGW_CTL or %s)\n"
 		   "  --local    algs/proposals: run the crypto self-tests in this process\n",
 		XFRMGW_CTL_DEFAULT_PATH);
@@ -291,7 +300,7 @@ static int run_local(const char *cmd)
 	return rc ? 1 : 0;
 }
 
-static int run_remote(const char *cmd, const char *path)
+static int run_remote(const char *cmd, const char *path, bool json, bool summary)
 {
 	bool crypto = strcmp(cmd, "algs") == 0 || strcmp(cmd, "proposals") == 0;
 	struct ctl_conn c;
@@ -312,6 +321,10 @@ static int run_remote(const char *cmd, const char *path)
 		rc = ctl_xfrm_sa(&c);
 	} else if (strcmp(cmd, "policy") == 0) {
 		rc = ctl_xfrm_policy(&c);
+	} else if (strcmp(cmd, "routes") == 0) {
+		rc = ctl_routes(&c, json, summary);
+	} else if (strcmp(cmd, "neighbours") == 0) {
+		rc = ctl_neighbours(&c, json);
 	} else {
 		rc = ctl_xfrm_stats(&c);
 	}
@@ -321,7 +334,8 @@ static int run_remote(const char *cmd, const char *path)
 
 static bool known(const char *cmd, bool local)
 {
-	static const char *const cmds[] = { "algs", "proposals", "sa", "policy", "stats" };
+	static const char *const cmds[] = { "algs", "proposals", "sa", "policy", "stats",
+					    "routes", "neighbours" };
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i]) == 0)
@@ -335,15 +349,24 @@ int main(int argc, char **argv)
 		{ "local", no_argument, NULL, 'l' },
 		{ "ctl", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "summary", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool json = false, summary = false;
 	const char *path = getenv("XFRMGW_CTL");
 	int local = 0, c;
 
 	if (!path || !*path)
 		path = XFRMGW_CTL_DEFAULT_PATH;
-	while ((c = getopt_long(argc, argv, "lc:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lc:hjs", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			summary = true;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 'l':
 			local = 1;
 			break;
@@ -367,5 +390,5 @@ int main(int argc, char **argv)
 			local ? " with --local (algs and proposals only)" : "");
 		return 2;
 	}
-	return local ? run_local(argv[optind]) : run_remote(argv[optind], path);
+	return local ? run_local(argv[optind]) : run_remote(argv[optind], path, json, summary);
 }

@@ -17,7 +17,9 @@
 #include "dataplane/gw/gw.h"
 #include "dataplane/gw/mark.h"
 #include "dataplane/gw/neigh.h"
+#include "dataplane/gw/rib.h"
 #include "dataplane/gw/route.h"
+#include "dataplane/gw/rtmirror.h"
 #include "sa/rcu.h"
 
 #define ACQUIRE_RING 1024
@@ -53,6 +55,115 @@ int gw_mark_register(void)
 	return gw_mark_off < 0 ? -1 : 0;
 }
 
+/* Route capacity when the configuration does not say (`routes max4 N max6 N`). */
+#define MIRROR_MAX4	16384u
+#define MIRROR_MAX6	4096u
+
+static bool mirrored(const struct xgw_config *cfg, unsigned int p)
+{
+	return cfg->ports[p].tap[0] && !(cfg->mirror_off & (1u << p));
+}
+
+static bool any_mirrored(const struct xgw_config *cfg)
+{
+	for (unsigned int p = 0; p < cfg->nb_ports; p++)
+		if (mirrored(cfg, p))
+			return true;
+	return false;
+}
+
+/*
+ * Without `routes`: room for the configuration's routes and addresses
+ * (and more for what reload adds), more when a kernel mirror runs, in the
+ * small 1-byte IPv4 table (127 next hops); an IPv6 table only when the
+ * configuration has something IPv6. Each table exists twice (rib.h).
+ */
+static void route_sizes(const struct xgw_config *cfg, struct gw_route_sizes *s)
+{
+	unsigned int need = cfg->nb_routes + 2 * cfg->nb_addrs + 256;
+	bool mirror = any_mirrored(cfg);
+
+	memset(s, 0, sizeof(*s));
+	s->small = !cfg->routes_sized;
+	s->max4 = cfg->route_max4 ? cfg->route_max4 : mirror ? RTE_MAX(need, MIRROR_MAX4) : need;
+	if (cfg->route_max6 != XGW_ROUTES_DEFAULT)
+		s->max6 = cfg->route_max6;
+	else if (gw_config_wants_v6(cfg))
+		s->max6 = mirror ? RTE_MAX(need, MIRROR_MAX6) : need;
+}
+
+static int static_neighbours(struct gw *g, const struct xgw_config *cfg, char *msg, size_t msglen)
+{
+	/* the previous configuration's entries that are gone resolve again */
+	for (unsigned int i = 0; i < g->cfg.nb_neighs; i++) {
+		const struct xgw_neigh_cfg *o = &g->cfg.neighs[i];
+		bool kept = false;
+
+		for (unsigned int k = 0; k < cfg->nb_neighs && !kept; k++)
+			kept = cfg->neighs[k].port == o->port && cfg->neighs[k].family == o->family &&
+			       !memcmp(cfg->neighs[k].addr, o->addr, 16);
+		if (!kept)
+			gw_neigh_clear_static(g->neigh, (uint16_t)o->port, (uint8_t)o->family,
+					      o->addr, GW_NEIGH_CONFIG);
+	}
+	for (unsigned int i = 0; i < cfg->nb_neighs; i++) {
+		const struct xgw_neigh_cfg *n = &cfg->neighs[i];
+
+		if (gw_neigh_set_static(g->neigh, (uint16_t)n->port, (uint8_t)n->family, n->addr,
+					n->mac, GW_NEIGH_CONFIG) < 0) {
+			snprintf(msg, msglen, "%s:%d: neighbour table full", cfg->path, n->line);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+static int make_routes(struct gw *g, const struct xgw_config *cfg, char *msg, size_t msglen)
+{
+	struct gw_rib_params rp = {
+		.nb_ports = g->nb_ports,
+		.publish = &g->routes,
+		.rcu = sa_rcu_qsbr(g->rcu),
+	};
+	int rc;
+
+	route_sizes(cfg, &rp.sizes);
+	for (unsigned int p = 0; p < g->nb_ports; p++) {
+		memcpy(rp.mac[p], g->port[p].mac, 6);
+		rp.mtu[p] = cfg->ports[p].mtu;
+		rp.mark[p] = cfg->ports[p].mark;
+	}
+	rp.nb_xfrmi = cfg->nb_xfrmi;
+	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
+		rp.xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
+	g->rib = gw_rib_create(&rp, msg, msglen);
+	if (!g->rib)
+		return -ENOMEM;
+	rc = gw_rib_config(g->rib, cfg);
+	if (rc) {
+		snprintf(msg, msglen, "%s: cannot hold the configuration's addresses and routes: %s",
+			 cfg->path, gw_rib_reason(rc));
+		return rc;
+	}
+	return 0;
+}
+
+static int start_mirror(struct gw *g, char *msg, size_t msglen)
+{
+	struct gw_rtmirror_params mp = {
+		.rib = g->rib,
+		.neigh = g->neigh,
+		.nb_ports = g->nb_ports,
+	};
+
+	if (!any_mirrored(&g->cfg))
+		return 0;
+	for (unsigned int p = 0; p < g->nb_ports; p++)
+		if (mirrored(&g->cfg, p))
+			mp.ifindex[p] = g->port[p].tap_ifindex;
+	return gw_rtmirror_start(&mp, &g->mirror, msg, msglen);
+}
+
 static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, size_t msglen)
 {
 	struct gw_neigh_params np = {
@@ -63,23 +174,26 @@ static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, si
 		.retrans = g->hz,		/* RETRANS_TIMER */
 		.max_probes = 3,		/* MAX_MULTICAST_SOLICIT */
 	};
-	uint8_t macs[XGW_MAX_PORTS][6];
+	int rc;
 
 	if (gw_mark_register()) {
 		snprintf(msg, msglen, "cannot register the mbuf mark field: %s",
 			 rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	for (unsigned int p = 0; p < g->nb_ports; p++)
-		memcpy(macs[p], g->port[p].mac, 6);
-	g->routes = gw_routes_build(cfg, (const uint8_t (*)[6])macs, msg, msglen);
-	if (!g->routes)
-		return -EINVAL;
+	rc = make_routes(g, cfg, msg, msglen);
+	if (rc)
+		return rc;
 	g->neigh = gw_neigh_create(&np);
 	if (!g->neigh) {
 		snprintf(msg, msglen, "no memory for the neighbour table");
 		return -ENOMEM;
 	}
+	g->cfg.nb_neighs = 0;	/* nothing to clear from before */
+	rc = static_neighbours(g, cfg, msg, msglen);
+	g->cfg.nb_neighs = cfg->nb_neighs;
+	if (rc)
+		return rc;
 	g->acquires = rte_ring_create_elem("xgw_acquire", sizeof(struct xgw_acquire),
 					   ACQUIRE_RING, SOCKET_ID_ANY, RING_F_SC_DEQ);
 	if (!g->acquires) {
@@ -92,18 +206,19 @@ static int make_tables(struct gw *g, const struct xgw_config *cfg, char *msg, si
 		snprintf(msg, msglen, "cannot create the MAPPING ring");
 		return -ENOMEM;
 	}
-	return 0;
+	return start_mirror(g, msg, msglen);
 }
 
 static void gateway_free(struct gw *g)
 {
+	gw_rtmirror_stop(g->mirror);
 	gw_workers_stop(g);
 	gw_ipsec_hooks(NULL);
 	gw_ports_close(g);
 	rte_ring_free(g->mappings);
 	rte_ring_free(g->acquires);
 	gw_neigh_free(g->neigh);
-	gw_routes_free(g->routes);
+	gw_rib_free(g->rib);
 	free(g->w);
 	rte_mempool_free(g->pool);
 	if (g->own_rcu)
@@ -183,11 +298,16 @@ static int same_hardware(const struct gw *g, const struct xgw_config *cfg, char 
 		const struct xgw_port_cfg *a = &cfg->ports[p], *b = &g->cfg.ports[p];
 
 		if (strcmp(a->name, b->name) || strcmp(a->devargs, b->devargs) ||
+		    mirrored(cfg, p) != mirrored(&g->cfg, p) ||
 		    strcmp(a->tap, b->tap) || a->nb_rxq != b->nb_rxq || a->nb_txq != b->nb_txq) {
 			snprintf(msg, msglen, "%s:%d: port %s changed: restart needed", cfg->path,
 				 a->line, a->name);
 			return -EINVAL;
 		}
+	}
+	if (cfg->route_max4 != g->cfg.route_max4 || cfg->route_max6 != g->cfg.route_max6) {
+		snprintf(msg, msglen, "%s: route table sizes changed: restart needed", cfg->path);
+		return -EINVAL;
 	}
 	if (cfg->nb_workers != g->cfg.nb_workers || cfg->nb_mbufs != g->cfg.nb_mbufs ||
 	    cfg->mbuf_dataroom != g->cfg.mbuf_dataroom) {
@@ -197,16 +317,9 @@ static int same_hardware(const struct gw *g, const struct xgw_config *cfg, char 
 	return 0;
 }
 
-static void free_routes(void *arg)
-{
-	gw_routes_free(arg);
-}
-
 int xgw_gateway_reload(const struct xgw_config *cfg, char *msg, size_t msglen)
 {
 	struct gw *g = gw_running;
-	uint8_t macs[XGW_MAX_PORTS][6];
-	struct gw_routes *r, *old;
 	int rc;
 
 	if (!g) {
@@ -216,15 +329,19 @@ int xgw_gateway_reload(const struct xgw_config *cfg, char *msg, size_t msglen)
 	rc = same_hardware(g, cfg, msg, msglen);
 	if (rc)
 		return rc;
-	for (unsigned int p = 0; p < g->nb_ports; p++)
-		memcpy(macs[p], g->port[p].mac, 6);
-	/* the MTU is layer 3's business here; the port keeps its frame size */
-	r = gw_routes_build(cfg, (const uint8_t (*)[6])macs, msg, msglen);
-	if (!r)
-		return -EINVAL;
-	old = __atomic_exchange_n(&g->routes, r, __ATOMIC_ACQ_REL);
-	sa_rcu_defer(g->rcu, free_routes, old);
-	sa_rcu_reclaim(g->rcu);
+	/* only what changed is touched; the kernel's routes stay */
+	gw_rib_set_links(g->rib, cfg);
+	rc = gw_rib_config(g->rib, cfg);
+	if (rc) {
+		snprintf(msg, msglen, "%s: some addresses or routes cannot be held: %s "
+			 "(xfrmgw-ctl routes lists them)", cfg->path, gw_rib_reason(rc));
+		return rc;
+	}
+	rc = static_neighbours(g, cfg, msg, msglen);
+	g->cfg.nb_neighs = cfg->nb_neighs;
+	memcpy(g->cfg.neighs, cfg->neighs, sizeof(cfg->neighs));
+	if (rc)
+		return rc;
 	g->cfg.nb_addrs = cfg->nb_addrs;
 	memcpy(g->cfg.addrs, cfg->addrs, sizeof(cfg->addrs));
 	__atomic_store_n(&g->idle_us, cfg->idle_us, __ATOMIC_RELAXED);
@@ -314,4 +431,44 @@ unsigned int xgw_gateway_drops(struct xgw_drop *out, unsigned int max)
 	for (unsigned int j = 0; j < ni && n < max; j++)
 		out[n++] = (struct xgw_drop){ names[j], count[j], true };
 	return n;
+}
+
+int xgw_gateway_route(uint64_t *cursor, struct gw_rib_entry *out)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	return gw_rib_walk(g->rib, cursor, out) ? 1 : 0;
+}
+
+int xgw_gateway_neigh(uint64_t *cursor, struct gw_neigh *out)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	return gw_neigh_at(g->neigh, cursor, out) ? 1 : 0;
+}
+
+int xgw_gateway_route_stats(struct gw_rib_stats *rib, struct gw_rtmirror_stats *mirror)
+{
+	struct gw *g = gw_running;
+
+	if (!g)
+		return -EOPNOTSUPP;
+	gw_rib_stats(g->rib, rib);
+	memset(mirror, 0, sizeof(*mirror));
+	if (g->mirror)
+		gw_rtmirror_stats(g->mirror, mirror);
+	return 0;
+}
+
+const char *xgw_gateway_port_name(unsigned int port, bool xfrmi)
+{
+	struct gw *g = gw_running;
+
+	if (xfrmi)
+		return g && port < g->cfg.nb_xfrmi ? g->cfg.xfrmi[port].name : "?";
+	return g && port < g->cfg.nb_ports ? g->cfg.ports[port].name : "?";
 }

@@ -112,6 +112,22 @@ struct xgw_drop {
 unsigned int xgw_gateway_drops(struct xgw_drop *out, unsigned int max);
 
 /*
+ * Routes and neighbours for `xfrmgw-ctl routes|neighbours` (control
+ * thread). The entry at or after *cursor, cursor advanced past it: 1, 0 at
+ * the end, -EOPNOTSUPP when no packet path runs. Ports (or XFRM
+ * interfaces) by index: name with xgw_gateway_port_name().
+ */
+struct gw_rib_entry;
+struct gw_rib_stats;
+struct gw_rtmirror_stats;
+struct gw_neigh;
+int xgw_gateway_route(uint64_t *cursor, struct gw_rib_entry *out);
+int xgw_gateway_neigh(uint64_t *cursor, struct gw_neigh *out);
+/* mirror may be zeroed: no TAP mirrored. 0 or -EOPNOTSUPP. */
+int xgw_gateway_route_stats(struct gw_rib_stats *rib, struct gw_rtmirror_stats *mirror);
+const char *xgw_gateway_port_name(unsigned int port, bool xfrmi);
+
+/*
  * DPDK 22.11 refuses --in-memory with --no-huge. Before rte_eal_init():
  * when both are given, --in-memory is rewritten in argv to --no-shconf
  * (what the pair means: no hugepages, no files). Returns 1 if rewritten.

@@ -25,6 +25,8 @@
 #define GW_SA_LOCKS	64
 
 struct gw_routes;
+struct gw_rib;
+struct gw_rtmirror;
 struct gw_neigh_table;
 struct gw_ipsec_lcore;
 struct rte_mempool;
@@ -85,7 +87,9 @@ struct gw {
 	struct gw_port port[XGW_MAX_PORTS];
 	uint16_t by_dpdk[RTE_MAX_ETHPORTS];	/* DPDK port id -> index (or GW_NO_PORT) */
 	struct rte_mempool *pool;
-	struct gw_routes *routes;	/* RCU-published */
+	struct gw_routes *routes;	/* RCU-published by rib */
+	struct gw_rib *rib;		/* every route; writes the tables (rib.h) */
+	struct gw_rtmirror *mirror;	/* the host kernel's routes on the TAPs, or NULL */
 	struct gw_neigh_table *neigh;
 	struct sad *sad;
 	struct spd *spd;

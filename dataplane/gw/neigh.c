@@ -3,6 +3,8 @@
  * The neighbour table (see neigh.h): resolution, the per-next-hop queue
  * and the timers of RFC 4861 7.3 (also used for ARP).
  */
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +116,7 @@ static struct gw_neigh *neigh_get(struct gw_neigh_table *t, uint16_t port, uint8
 	memcpy(n->addr, addr, family == 10 ? 16 : 4);
 	n->probes = 0;
 	n->probed = 0;
+	n->origin = GW_NEIGH_LEARNED;
 	t->count++;
 	__atomic_store_n(&n->state, GW_NEIGH_INCOMPLETE, __ATOMIC_RELEASE);
 out:
@@ -149,6 +152,9 @@ static enum gw_neigh_verdict resolve_slow(struct gw_neigh_table *t, struct gw_ne
 
 	rte_spinlock_lock(&n->lock);
 	switch (n->state) {
+	case GW_NEIGH_PERMANENT:	/* made static since the lookup */
+		gw_neigh_mac(n, mac);
+		break;
 	case GW_NEIGH_REACHABLE:
 	case GW_NEIGH_STALE:
 		if (n->state == GW_NEIGH_REACHABLE && now - n->confirmed >= t->p.reachable)
@@ -180,13 +186,17 @@ enum gw_neigh_verdict gw_neigh_resolve(struct gw_neigh_table *t, uint16_t port, 
 				       uint8_t mac[6], bool *probe)
 {
 	struct gw_neigh *n = gw_neigh_lookup(t, port, family, addr);
+	uint8_t st;
 
 	*probe = false;
-	if (likely(n != NULL) &&
-	    __atomic_load_n(&n->state, __ATOMIC_ACQUIRE) == GW_NEIGH_REACHABLE &&
-	    now - __atomic_load_n(&n->confirmed, __ATOMIC_RELAXED) < t->p.reachable) {
-		gw_neigh_mac(n, mac);
-		return GW_NEIGH_SEND;
+	if (likely(n != NULL)) {
+		st = __atomic_load_n(&n->state, __ATOMIC_ACQUIRE);
+		if ((st == GW_NEIGH_REACHABLE &&
+		     now - __atomic_load_n(&n->confirmed, __ATOMIC_RELAXED) < t->p.reachable) ||
+		    st == GW_NEIGH_PERMANENT) {
+			gw_neigh_mac(n, mac);
+			return GW_NEIGH_SEND;
+		}
 	}
 	if (!n) {
 		n = neigh_get(t, port, family, addr);
@@ -211,6 +221,10 @@ unsigned int gw_neigh_confirm(struct gw_neigh_table *t, uint16_t port, uint8_t f
 	for (int i = 0; i < 6; i++)
 		v |= (uint64_t)mac[i] << (8 * i);
 	rte_spinlock_lock(&n->lock);
+	if (n->state == GW_NEIGH_PERMANENT) {	/* what is heard does not change it */
+		rte_spinlock_unlock(&n->lock);
+		return 0;
+	}
 	__atomic_store_n(&n->mac, v, __ATOMIC_RELAXED);
 	__atomic_store_n(&n->confirmed, now, __ATOMIC_RELAXED);
 	n->probes = 0;
@@ -269,6 +283,74 @@ unsigned int gw_neigh_timer(struct gw_neigh_table *t, uint64_t now,
 			probe(arg, n);
 	}
 	return nf;
+}
+
+int gw_neigh_set_static(struct gw_neigh_table *t, uint16_t port, uint8_t family,
+			const uint8_t *addr, const uint8_t mac[6], uint8_t origin)
+{
+	struct gw_neigh *n = neigh_get(t, port, family, addr);
+	unsigned int freed;
+	uint64_t v = 0;
+
+	if (!n)
+		return -ENOSPC;
+	for (int i = 0; i < 6; i++)
+		v |= (uint64_t)mac[i] << (8 * i);
+	rte_spinlock_lock(&n->lock);
+	if (n->state == GW_NEIGH_PERMANENT && n->origin == GW_NEIGH_CONFIG &&
+	    origin != GW_NEIGH_CONFIG) {
+		rte_spinlock_unlock(&n->lock);
+		return 0;
+	}
+	__atomic_store_n(&n->mac, v, __ATOMIC_RELAXED);
+	n->origin = origin;
+	n->probes = 0;
+	__atomic_store_n(&n->state, GW_NEIGH_PERMANENT, __ATOMIC_RELEASE);
+	/* this thread cannot send: what waited goes (its sender retransmits) */
+	freed = n->qlen;
+	for (unsigned int k = 0; k < n->qlen; k++)
+		rte_pktmbuf_free(n->q[k]);
+	n->qlen = 0;
+	rte_spinlock_unlock(&n->lock);
+	return (int)freed;
+}
+
+int gw_neigh_clear_static(struct gw_neigh_table *t, uint16_t port, uint8_t family,
+			  const uint8_t *addr, uint8_t origin)
+{
+	struct gw_neigh *n = gw_neigh_lookup(t, port, family, addr);
+	int rc = -ENOENT;
+
+	if (!n)
+		return rc;
+	rte_spinlock_lock(&n->lock);
+	if (n->state == GW_NEIGH_PERMANENT && n->origin == origin) {
+		/* the slot stays (open addressing); the address is resolved afresh */
+		n->origin = GW_NEIGH_LEARNED;
+		n->probes = 0;
+		n->probed = 0;
+		__atomic_store_n(&n->state, GW_NEIGH_INCOMPLETE, __ATOMIC_RELEASE);
+		rc = 0;
+	}
+	rte_spinlock_unlock(&n->lock);
+	return rc;
+}
+
+bool gw_neigh_at(struct gw_neigh_table *t, uint64_t *cursor, struct gw_neigh *out)
+{
+	for (uint64_t i = *cursor; i <= t->mask; i++) {
+		struct gw_neigh *n = &t->e[i];
+
+		if (__atomic_load_n(&n->state, __ATOMIC_ACQUIRE) == GW_NEIGH_FREE)
+			continue;
+		rte_spinlock_lock(&n->lock);
+		memcpy(out, n, offsetof(struct gw_neigh, lock));
+		rte_spinlock_unlock(&n->lock);
+		out->qlen = 0;
+		*cursor = i + 1;
+		return true;
+	}
+	return false;
 }
 
 void gw_neigh_walk(struct gw_neigh_table *t, void (*fn)(void *arg, const struct gw_neigh *n),

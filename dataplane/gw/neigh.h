@@ -9,7 +9,10 @@
  * (at most qmax) while probes go out every retrans; after max_probes
  * unanswered probes the entry is FAILED and the queue is handed back for
  * ICMP host unreachable. REACHABLE entries become STALE after reachable
- * time: still used, and refreshed by a new probe.
+ * time: still used, and refreshed by a new probe. A PERMANENT entry (the
+ * configuration's `neighbour PORT IP lladdr MAC`, or `nud permanent` in
+ * the host kernel on the port's TAP) is used as is: never probed, never
+ * aged, never changed by what is heard on the wire.
  */
 #ifndef XFRMGW_DATAPLANE_GW_NEIGH_H
 #define XFRMGW_DATAPLANE_GW_NEIGH_H
@@ -27,6 +30,14 @@ enum gw_neigh_state {
 	GW_NEIGH_REACHABLE,
 	GW_NEIGH_STALE,
 	GW_NEIGH_FAILED,
+	GW_NEIGH_PERMANENT,
+};
+
+/* Who made an entry PERMANENT. */
+enum gw_neigh_origin {
+	GW_NEIGH_LEARNED = 0,	/* ARP / ND */
+	GW_NEIGH_CONFIG,
+	GW_NEIGH_KERNEL,
 };
 
 #define GW_NEIGH_QMAX 64
@@ -40,6 +51,7 @@ struct gw_neigh {
 	uint64_t confirmed;		/* tsc of the last answer */
 	uint64_t probed;		/* tsc of the last probe */
 	uint8_t probes;			/* unanswered probes */
+	uint8_t origin;			/* enum gw_neigh_origin */
 	rte_spinlock_t lock;
 	uint16_t qlen;
 	struct rte_mbuf *q[GW_NEIGH_QMAX];
@@ -101,6 +113,24 @@ unsigned int gw_neigh_confirm(struct gw_neigh_table *t, uint16_t port, uint8_t f
 unsigned int gw_neigh_timer(struct gw_neigh_table *t, uint64_t now,
 			    void (*probe)(void *arg, const struct gw_neigh *n), void *arg,
 			    struct rte_mbuf **failed, unsigned int cap);
+
+/*
+ * A static entry: PERMANENT with mac from now on (packets that waited for
+ * it are freed; returns how many, or -ENOSPC when the table is full). A
+ * kernel entry does not replace one from the configuration.
+ */
+int gw_neigh_set_static(struct gw_neigh_table *t, uint16_t port, uint8_t family,
+			const uint8_t *addr, const uint8_t mac[6], uint8_t origin);
+
+/*
+ * The static entry of origin is gone: the next packet resolves the
+ * address by ARP / ND again. -ENOENT when there is no such entry.
+ */
+int gw_neigh_clear_static(struct gw_neigh_table *t, uint16_t port, uint8_t family,
+			  const uint8_t *addr, uint8_t origin);
+
+/* Entry at or after slot *cursor (advanced past it), copied: false at the end. */
+bool gw_neigh_at(struct gw_neigh_table *t, uint64_t *cursor, struct gw_neigh *out);
 
 /* For telemetry: call fn for every entry in use. */
 void gw_neigh_walk(struct gw_neigh_table *t, void (*fn)(void *arg, const struct gw_neigh *n),

@@ -16,6 +16,7 @@
 #include "dataplane/gw/gw.h"
 #include "dataplane/gw/mark.h"
 #include "dataplane/gw/route.h"
+#include "dataplane/gw/route_out.h"
 
 /* Our address to send an error from: the arrival port's, else any. */
 static bool error_source(const struct gw_routes *r, uint16_t port, int family, uint8_t *out)
@@ -140,6 +141,8 @@ static void output4(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsig
 		gw_drop(w, m, GW_DROP_XFRMI_NO_POLICY);
 		return;
 	}
+	if (gw_route_divert(g, w, &nh, m))
+		return;
 	if (flags & GW_OUT_FORWARD)
 		ttl_decrement(ip);
 	if (nh->type == GW_NH_LOCAL) {
@@ -185,6 +188,8 @@ static void output6(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, unsig
 		gw_drop(w, m, GW_DROP_NO_ROUTE);
 		return;
 	}
+	if (gw_route_divert(g, w, &nh, m))
+		return;
 	mtu = w->routes->port[nh->port].mtu;
 	if (rte_pktmbuf_pkt_len(m) > mtu) {
 		/* RFC 8200 5: routers never fragment IPv6 */

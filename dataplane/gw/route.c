@@ -32,7 +32,7 @@ static unsigned int count_nh(const struct xgw_config *cfg)
 	return 4 * cfg->nb_ports + cfg->nb_routes + 1;
 }
 
-static bool wants_v6(const struct xgw_config *cfg)
+bool gw_config_wants_v6(const struct xgw_config *cfg)
 {
 	for (unsigned int i = 0; i < cfg->nb_addrs; i++)
 		if (cfg->addrs[i].family == AF_INET6)
@@ -43,40 +43,127 @@ static bool wants_v6(const struct xgw_config *cfg)
 	return false;
 }
 
-static int create_tables(struct gw_routes *r, unsigned int nb_nh, unsigned int nb_routes, bool v6)
+/* Entries of a 2-byte table keep one bit for the tbl8 flag. */
+#define NH_2B_MAX	32767
+
+static unsigned int clamp(uint64_t v, unsigned int lo, unsigned int hi)
 {
-	/* 1-byte entries also index tbl8 groups: at most 127 of them (> /24 routes) */
-	bool small = nb_nh <= NH_1B_MAX && nb_routes <= NH_1B_MAX;
+	return v < lo ? lo : v > hi ? hi : (unsigned int)v;
+}
+
+static int create_fib4(struct gw_routes *r, unsigned int serial, unsigned int max_routes,
+		       enum rte_fib_dir24_8_nh_sz nh_sz, unsigned int tbl8)
+{
 	struct rte_fib_conf c4 = {
 		.type = RTE_FIB_DIR24_8,
 		.default_nh = 0,
-		.max_routes = (int)nb_routes,
-		.dir24_8 = {
-			.nh_sz = small ? RTE_FIB_DIR24_8_1B : RTE_FIB_DIR24_8_2B,
-			.num_tbl8 = small ? NH_1B_MAX : TBL8_4,
-		},
+		.max_routes = (int)max_routes,
+		.dir24_8 = { .nh_sz = nh_sz, .num_tbl8 = tbl8 },
 	};
-	struct rte_fib6_conf c6 = {
-		.type = RTE_FIB6_TRIE,
-		.default_nh = 0,
-		.max_routes = (int)nb_routes,
-		.trie = {
-			.nh_sz = RTE_FIB6_TRIE_2B,	/* the trie's smallest */
-			.num_tbl8 = TBL8_6,
-		},
-	};
-	unsigned int serial = __atomic_add_fetch(&table_serial, 1, __ATOMIC_RELAXED);
 	char name[32];
 
 	snprintf(name, sizeof(name), "gw4_%u", serial);
 	r->fib4 = rte_fib_create(name, SOCKET_ID_ANY, &c4);
-	if (!r->fib4)
-		return -ENOMEM;
-	if (!v6)
-		return 0;
+	return r->fib4 ? 0 : -ENOMEM;
+}
+
+static int create_fib6(struct gw_routes *r, unsigned int serial, unsigned int max_routes,
+		       enum rte_fib_trie_nh_sz nh_sz, unsigned int tbl8)
+{
+	struct rte_fib6_conf c6 = {
+		.type = RTE_FIB6_TRIE,
+		.default_nh = 0,
+		.max_routes = (int)max_routes,
+		.trie = { .nh_sz = nh_sz, .num_tbl8 = tbl8 },
+	};
+	char name[32];
+
 	snprintf(name, sizeof(name), "gw6_%u", serial);
 	r->fib6 = rte_fib6_create(name, SOCKET_ID_ANY, &c6);
 	return r->fib6 ? 0 : -ENOMEM;
+}
+
+static int create_tables(struct gw_routes *r, unsigned int nb_nh, unsigned int nb_routes, bool v6)
+{
+	/* 1-byte entries also index tbl8 groups: at most 127 of them (> /24 routes) */
+	bool small = nb_nh <= NH_1B_MAX && nb_routes <= NH_1B_MAX;
+	unsigned int serial = __atomic_add_fetch(&table_serial, 1, __ATOMIC_RELAXED);
+	int rc = create_fib4(r, serial, nb_routes, small ? RTE_FIB_DIR24_8_1B : RTE_FIB_DIR24_8_2B,
+			     small ? NH_1B_MAX : TBL8_4);
+
+	if (rc || !v6)
+		return rc;
+	/* the trie's smallest entries are 2 bytes */
+	return create_fib6(r, serial, nb_routes, RTE_FIB6_TRIE_2B, TBL8_6);
+}
+
+unsigned int gw_routes_nh_max(const struct gw_route_sizes *s)
+{
+	return s->small ? NH_1B_MAX + 1 : GW_MAX_NH;
+}
+
+/*
+ * Sized for routes that come and go: a tbl8 group per /24 that holds
+ * longer IPv4 prefixes (one in 64 routes: the Internet table has few),
+ * three for every two IPv6 routes (the levels past /24, partly shared);
+ * 2-byte entries while the groups fit their index, 4-byte ones past that.
+ */
+struct gw_routes *gw_routes_create(const struct gw_route_sizes *s, char *msg, size_t msglen)
+{
+	unsigned int serial = __atomic_add_fetch(&table_serial, 1, __ATOMIC_RELAXED);
+	unsigned int t4 = s->small ? NH_1B_MAX :
+			  s->tbl8_4 ? s->tbl8_4 : clamp(s->max4 / 64, 256, NH_2B_MAX);
+	unsigned int t6 = s->tbl8_6 ? s->tbl8_6 : clamp((uint64_t)s->max6 * 3 / 2, 256, 1u << 20);
+	struct gw_routes *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		snprintf(msg, msglen, "no memory for the route tables");
+		return NULL;
+	}
+	r->nb_nh = 1;
+	if (create_fib4(r, serial, s->max4 ? s->max4 : 1,
+			s->small ? RTE_FIB_DIR24_8_1B :
+			t4 <= NH_2B_MAX ? RTE_FIB_DIR24_8_2B : RTE_FIB_DIR24_8_4B, t4) ||
+	    (s->max6 && create_fib6(r, serial, s->max6, t6 <= NH_2B_MAX ? RTE_FIB6_TRIE_2B :
+				    RTE_FIB6_TRIE_4B, t6))) {
+		snprintf(msg, msglen, "cannot create route tables for %u IPv4 and %u IPv6 routes "
+			 "(rte_fib: %s); give EAL more memory (-m) or lower 'routes max4/max6'",
+			 s->max4, s->max6, rte_strerror(rte_errno));
+		gw_routes_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* One entry of the table of family: set to id, or removed when id is 0. */
+static int fib_entry(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
+		     unsigned int id)
+{
+	uint8_t p[16];
+	uint32_t p4;
+	int rc;
+
+	if (family == AF_INET ? plen > 32 : plen > 128 || !r->fib6)
+		return -EINVAL;
+	gw_prefix_mask(prefix, plen, family == AF_INET ? 4 : 16, p);
+	memcpy(&p4, p, 4);
+	if (family == AF_INET)
+		rc = id ? rte_fib_add(r->fib4, rte_be_to_cpu_32(p4), plen, id) :
+			  rte_fib_delete(r->fib4, rte_be_to_cpu_32(p4), plen);
+	else
+		rc = id ? rte_fib6_add(r->fib6, p, plen, id) : rte_fib6_delete(r->fib6, p, plen);
+	return rc < 0 ? rc : 0;
+}
+
+int gw_fib_set(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
+	       unsigned int id)
+{
+	return id ? fib_entry(r, family, prefix, plen, id) : -EINVAL;
+}
+
+int gw_fib_del(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen)
+{
+	return fib_entry(r, family, prefix, plen, 0);
 }
 
 static int nh_id(struct gw_routes *r, const struct gw_nh *nh)
@@ -93,9 +180,7 @@ static int nh_id(struct gw_routes *r, const struct gw_nh *nh)
 int gw_routes_add(struct gw_routes *r, int family, const uint8_t *prefix, uint8_t plen,
 		  const struct gw_nh *nh)
 {
-	uint8_t p6[16];
-	uint32_t p4;
-	int id, rc;
+	int id;
 
 	if (family == AF_INET ? plen > 32 : plen > 128)
 		return -EINVAL;
@@ -104,14 +189,7 @@ int gw_routes_add(struct gw_routes *r, int family, const uint8_t *prefix, uint8_
 	id = nh_id(r, nh);
 	if (id < 0)
 		return id;
-	if (family == AF_INET) {
-		memcpy(&p4, prefix, 4);
-		rc = rte_fib_add(r->fib4, rte_be_to_cpu_32(p4), plen, (uint64_t)id);
-	} else {
-		memcpy(p6, prefix, 16);
-		rc = rte_fib6_add(r->fib6, p6, plen, (uint64_t)id);
-	}
-	return rc < 0 ? rc : 0;
+	return gw_fib_set(r, family, prefix, plen, (unsigned int)id);
 }
 
 void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16])
@@ -129,6 +207,27 @@ void gw_ll6_from_mac(const uint8_t mac[6], uint8_t out[16])
 	out[15] = mac[5];
 }
 
+void gw_port_l3_init(struct gw_port_l3 *l, uint16_t mtu, const uint8_t *mac)
+{
+	memset(l, 0, sizeof(*l));
+	l->mtu = mtu ? mtu : 1500;
+	if (mac) {
+		gw_ll6_from_mac(mac, l->ll6);
+		l->has_ll6 = true;
+	}
+}
+
+void gw_port_l3_addr(struct gw_port_l3 *l, int family, const uint8_t *addr)
+{
+	if (family == AF_INET && !l->has4) {
+		memcpy(&l->addr4, addr, 4);
+		l->has4 = true;
+	} else if (family == AF_INET6 && !l->has6) {
+		memcpy(l->addr6, addr, 16);
+		l->has6 = true;
+	}
+}
+
 static void port_l3(struct gw_routes *r, const struct xgw_config *cfg, const uint8_t (*macs)[6])
 {
 	r->nb_ports = cfg->nb_ports;
@@ -136,28 +235,15 @@ static void port_l3(struct gw_routes *r, const struct xgw_config *cfg, const uin
 	for (unsigned int i = 0; i < cfg->nb_xfrmi; i++)
 		r->xfrmi_if_id[i] = cfg->xfrmi[i].if_id;
 	for (unsigned int p = 0; p < cfg->nb_ports; p++) {
-		r->port[p].mtu = cfg->ports[p].mtu ? cfg->ports[p].mtu : 1500;
+		gw_port_l3_init(&r->port[p], cfg->ports[p].mtu, macs ? macs[p] : NULL);
 		r->port[p].mark = cfg->ports[p].mark;
-		if (macs) {
-			gw_ll6_from_mac(macs[p], r->port[p].ll6);
-			r->port[p].has_ll6 = true;
-		}
 	}
-	for (unsigned int i = 0; i < cfg->nb_addrs; i++) {
-		const struct xgw_addr_cfg *a = &cfg->addrs[i];
-		struct gw_port_l3 *l = &r->port[a->port];
-
-		if (a->family == AF_INET && !l->has4) {
-			memcpy(&l->addr4, a->addr, 4);
-			l->has4 = true;
-		} else if (a->family == AF_INET6 && !l->has6) {
-			memcpy(l->addr6, a->addr, 16);
-			l->has6 = true;
-		}
-	}
+	for (unsigned int i = 0; i < cfg->nb_addrs; i++)
+		gw_port_l3_addr(&r->port[cfg->addrs[i].port], cfg->addrs[i].family,
+				cfg->addrs[i].addr);
 }
 
-static void prefix_of(const uint8_t *addr, unsigned int plen, unsigned int bytes, uint8_t *out)
+void gw_prefix_mask(const uint8_t *addr, unsigned int plen, unsigned int bytes, uint8_t *out)
 {
 	memcpy(out, addr, bytes);
 	for (unsigned int b = 0; b < bytes * 8; b++)
@@ -176,7 +262,7 @@ static int add_addresses(struct gw_routes *r, const struct xgw_config *cfg)
 		int rc;
 
 		nh.type = GW_NH_ONLINK;
-		prefix_of(a->addr, a->plen, bytes, pfx);
+		gw_prefix_mask(a->addr, a->plen, bytes, pfx);
 		rc = gw_routes_add(r, a->family, pfx, a->plen, &nh);
 		if (rc)
 			return rc;
@@ -208,7 +294,7 @@ static int add_routes(struct gw_routes *r, const struct xgw_config *cfg, char *m
 		}
 		if (rc->has_via)
 			memcpy(nh.via, rc->via, 16);
-		prefix_of(rc->prefix, rc->plen, rc->family == AF_INET ? 4 : 16, pfx);
+		gw_prefix_mask(rc->prefix, rc->plen, rc->family == AF_INET ? 4 : 16, pfx);
 		err = gw_routes_add(r, rc->family, pfx, rc->plen, &nh);
 		if (err) {
 			snprintf(msg, msglen, "%s:%d: cannot add route: %s", cfg->path, rc->line,
@@ -231,7 +317,7 @@ struct gw_routes *gw_routes_build(const struct xgw_config *cfg, const uint8_t (*
 		return NULL;
 	}
 	r->nb_nh = 1;	/* id 0: no route */
-	err = create_tables(r, count_nh(cfg), nroutes, wants_v6(cfg));
+	err = create_tables(r, count_nh(cfg), nroutes, gw_config_wants_v6(cfg));
 	if (err) {
 		snprintf(msg, msglen, "cannot create the route tables (rte_fib: %s); "
 			 "with --no-huge give EAL -m 256", rte_strerror(rte_errno));

@@ -39,6 +39,9 @@ enum gw_drop {
 	GW_DROP_POLICY_DEFAULT_BLOCK,/* no policy, the direction's default is block */
 	GW_DROP_BAD_EXT_HDRS,	/* IPv6 extension header chain too long or truncated */
 	GW_DROP_XFRMI_NO_POLICY,/* routed into an XFRM interface, no out policy/SA bundle */
+	GW_DROP_ROUTE_BLACKHOLE,	/* a blackhole route */
+	GW_DROP_ROUTE_UNREACHABLE,	/* an unreachable route (ICMP sent) */
+	GW_DROP_ROUTE_PROHIBIT,		/* a prohibit route (ICMP sent) */
 	GW_DROP_MAX
 };
 

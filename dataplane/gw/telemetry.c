@@ -50,6 +50,9 @@ static const char *const drop_names[GW_DROP_MAX] = {
 	[GW_DROP_POLICY_DEFAULT_BLOCK] = "policy_default_block",
 	[GW_DROP_BAD_EXT_HDRS] = "bad_ext_headers",
 	[GW_DROP_XFRMI_NO_POLICY] = "xfrmi_no_policy",
+	[GW_DROP_ROUTE_BLACKHOLE] = "route_blackhole",
+	[GW_DROP_ROUTE_UNREACHABLE] = "route_unreachable",
+	[GW_DROP_ROUTE_PROHIBIT] = "route_prohibit",
 };
 
 const char *gw_drop_name(enum gw_drop d)
