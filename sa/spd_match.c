@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SPD's data-path index: shapes (one rte_hash each) of policy chains,
- * views published by generation. Invariants (see sa/spd_match.h):
+ * The SPD's data-path index: one rte_hash per direction and family from
+ * (shape, masked key) to a policy chain, views published by generation. Invariants (see sa/spd_match.h):
  *  - a chain is sorted by (priority, insertion position), so the first
  *    policy of it visible in a view is the chain's answer;
  *  - a view's minprio for a shape is <= the priority of every policy of
@@ -24,8 +24,8 @@
 #include "sa/internal.h"
 #include "sa/spd_match.h"
 
-/* A new shape's table; doubled whenever it fills. */
-#define SHAPE_MIN_CAPACITY 64
+/* A table's first capacity; doubled whenever it fills. */
+#define TABLE_MIN_CAPACITY 1024
 
 static const uint64_t never = UINT64_MAX;
 
@@ -107,7 +107,13 @@ static void hash_free_cb(void *arg)
 	rte_hash_free(arg);
 }
 
-static struct spd_shape *shape_create(struct spd *spd, const struct xfrm_policy *pol)
+static unsigned int table_key_words(const struct spd_match *m, const struct spd *spd)
+{
+	/* tables are [dir][family index]: the second index is 1 for IPv6 */
+	return SPD_KEY_FIXED_WORDS + ((m - &spd->match[0][0]) % 2 ? 8 : 2);
+}
+
+static struct spd_shape *shape_create(struct spd_match *m, const struct xfrm_policy *pol)
 {
 	const struct xfrm_selector *sel = &pol->sel;
 	struct spd_shape *s = calloc(1, sizeof(*s));
@@ -121,27 +127,14 @@ static struct spd_shape *shape_create(struct spd *spd, const struct xfrm_policy 
 	s->has_ifindex = sel->ifindex != 0;
 	s->port_mask = sel_port_mask(sel);
 	s->mark_m = pol->mark.m;
+	s->id = ++m->shape_ids;
 	s->key_words = SPD_KEY_FIXED_WORDS + (v6 ? 8 : 2);
 	for (unsigned int i = 0; i < 4; i++) {
 		s->smask[i] = prefix_word_mask(s->plen_s, i);
 		s->dmask[i] = prefix_word_mask(s->plen_d, i);
 	}
-	s->capacity = SHAPE_MIN_CAPACITY;
 	s->minprio = UINT32_MAX;
-	s->hash = hash_create(spd, s->capacity, s->key_words * 4u);
-	if (!s->hash) {
-		free(s);
-		return NULL;
-	}
 	return s;
-}
-
-static void shape_free_cb(void *arg)
-{
-	struct spd_shape *s = arg;
-
-	rte_hash_free(s->hash);
-	free(s);
 }
 
 static struct spd_shape *shape_get(struct spd *spd, struct spd_match *m,
@@ -152,7 +145,13 @@ static struct spd_shape *shape_get(struct spd *spd, struct spd_match *m,
 	for (s = m->shapes; s; s = s->next)
 		if (shape_fits(s, pol))
 			return s;
-	s = shape_create(spd, pol);
+	if (!m->hash) {
+		m->capacity = TABLE_MIN_CAPACITY;
+		m->hash = hash_create(spd, m->capacity, table_key_words(m, spd) * 4u);
+		if (!m->hash)
+			return NULL;
+	}
+	s = shape_create(m, pol);
 	if (!s)
 		return NULL;
 	s->next = m->shapes;
@@ -161,10 +160,11 @@ static struct spd_shape *shape_get(struct spd *spd, struct spd_match *m,
 	return s;
 }
 
-/* Double a shape's table: readers switch to the copy with one store. */
-static int shape_grow(struct spd *spd, struct spd_shape *s)
+/* Double a table's hash: readers switch to the copy with one store. */
+static int table_grow(struct spd *spd, struct spd_match *m)
 {
-	struct rte_hash *h = hash_create(spd, s->capacity * 2, s->key_words * 4u), *old = s->hash;
+	struct rte_hash *h = hash_create(spd, m->capacity * 2, table_key_words(m, spd) * 4u);
+	struct rte_hash *old = m->hash;
 	const void *key;
 	void *data;
 	uint32_t iter = 0;
@@ -177,8 +177,8 @@ static int shape_grow(struct spd *spd, struct spd_shape *s)
 			return -ENOMEM;
 		}
 	}
-	__atomic_store_n(&s->hash, h, __ATOMIC_RELEASE);
-	s->capacity *= 2;
+	__atomic_store_n(&m->hash, h, __ATOMIC_RELEASE);
+	m->capacity *= 2;
 	sa_rcu_defer(spd->rcu, hash_free_cb, old);
 	return 0;
 }
@@ -191,11 +191,12 @@ static unsigned int key_of_policy(uint32_t *k, const struct spd_shape *s,
 	const struct xfrm_selector *sel = &pol->sel;
 	unsigned int w = (s->key_words - SPD_KEY_FIXED_WORDS) / 2;
 
-	k[0] = (uint32_t)sel->ifindex;
-	k[1] = pol->mark.v;
-	k[2] = pol->if_id;
-	k[3] = ((uint32_t)sel->sport | (uint32_t)sel->dport << 16) & s->port_mask;
-	k[4] = sel->proto;
+	k[0] = s->id;
+	k[1] = (uint32_t)sel->ifindex;
+	k[2] = pol->mark.v;
+	k[3] = pol->if_id;
+	k[4] = ((uint32_t)sel->sport | (uint32_t)sel->dport << 16) & s->port_mask;
+	k[5] = sel->proto;
 	for (unsigned int i = 0; i < w; i++) {
 		k[SPD_KEY_FIXED_WORDS + i] = sel->saddr.a6[i] & s->smask[i];
 		k[SPD_KEY_FIXED_WORDS + w + i] = sel->daddr.a6[i] & s->dmask[i];
@@ -208,39 +209,40 @@ static inline void key_of_flow(uint32_t *k, const struct spd_shape *s, const str
 {
 	unsigned int w = (s->key_words - SPD_KEY_FIXED_WORDS) / 2;
 
-	k[0] = s->has_ifindex ? f->ifindex : 0;
-	k[1] = f->mark & s->mark_m;
-	k[2] = f->if_id;
-	k[3] = ((uint32_t)f->sport | (uint32_t)f->dport << 16) & s->port_mask;
-	k[4] = s->has_proto ? f->proto : 0;
+	k[0] = s->id;
+	k[1] = s->has_ifindex ? f->ifindex : 0;
+	k[2] = f->mark & s->mark_m;
+	k[3] = f->if_id;
+	k[4] = ((uint32_t)f->sport | (uint32_t)f->dport << 16) & s->port_mask;
+	k[5] = s->has_proto ? f->proto : 0;
 	for (unsigned int i = 0; i < w; i++) {
 		k[SPD_KEY_FIXED_WORDS + i] = f->saddr.a6[i] & s->smask[i];
 		k[SPD_KEY_FIXED_WORDS + w + i] = f->daddr.a6[i] & s->dmask[i];
 	}
 }
 
-static struct xfrm_policy *chain_head(const struct spd_shape *s, const uint32_t *k)
+static struct xfrm_policy *chain_head(const struct spd_match *m, const uint32_t *k)
 {
 	void *data;
 
-	return rte_hash_lookup_data(s->hash, k, &data) >= 0 ? data : NULL;
+	return rte_hash_lookup_data(m->hash, k, &data) >= 0 ? data : NULL;
 }
 
 /* Make pol the head of its chain (a new key when there was none). */
-static int chain_set_head(struct spd *spd, struct spd_shape *s, const uint32_t *k,
+static int chain_set_head(struct spd *spd, struct spd_match *m, const uint32_t *k,
 			  struct xfrm_policy *pol, bool new_key)
 {
 	int rc;
 
-	if (new_key && s->nkeys >= s->capacity && shape_grow(spd, s))
+	if (new_key && m->nkeys >= m->capacity && table_grow(spd, m))
 		return -ENOMEM;
-	rc = rte_hash_add_key_data(s->hash, k, pol);
-	if (rc == -ENOSPC && !shape_grow(spd, s))	/* slots still in the defer queue */
-		rc = rte_hash_add_key_data(s->hash, k, pol);
+	rc = rte_hash_add_key_data(m->hash, k, pol);
+	if (rc == -ENOSPC && !table_grow(spd, m))	/* slots still in the defer queue */
+		rc = rte_hash_add_key_data(m->hash, k, pol);
 	if (rc < 0)
 		return rc == -ENOSPC ? -ENOSPC : -ENOMEM;
 	if (new_key)
-		s->nkeys++;
+		m->nkeys++;
 	return 0;
 }
 
@@ -264,10 +266,10 @@ int spd_match_link(struct spd *spd, struct xfrm_policy *pol)
 	key_of_policy(k, s, pol);
 	pol->born = spd->gen + 1;
 	pol->died = never;
-	head = chain_head(s, k);
+	head = chain_head(m, k);
 	if (!head || ranks_before(pol, head)) {
 		pol->dp_next = head;
-		rc = chain_set_head(spd, s, k, pol, !head);
+		rc = chain_set_head(spd, m, k, pol, !head);
 		if (rc)
 			return rc;
 	} else {
@@ -286,18 +288,19 @@ int spd_match_link(struct spd *spd, struct xfrm_policy *pol)
 /* Out of its chain now; its memory after readers walking past it are gone. */
 static void chain_remove(struct spd *spd, struct xfrm_policy *pol)
 {
+	struct spd_match *m = &spd->match[pol->dir][sa_family_idx(pol->sel.family)];
 	struct spd_shape *s = pol->dp_shape;
 	uint32_t k[SPD_KEY_WORDS];
 	struct xfrm_policy *p;
 
 	key_of_policy(k, s, pol);
-	p = chain_head(s, k);
+	p = chain_head(m, k);
 	if (p == pol) {
 		if (pol->dp_next) {
-			rte_hash_add_key_data(s->hash, k, pol->dp_next);	/* existing key */
+			rte_hash_add_key_data(m->hash, k, pol->dp_next);	/* existing key */
 		} else {
-			rte_hash_del_key(s->hash, k);
-			s->nkeys--;
+			rte_hash_del_key(m->hash, k);
+			m->nkeys--;
 		}
 	} else {
 		for (; p && p->dp_next != pol; p = p->dp_next)
@@ -307,7 +310,7 @@ static void chain_remove(struct spd *spd, struct xfrm_policy *pol)
 	}
 	if (--s->npol == 0) {
 		s->minprio = UINT32_MAX;
-		spd->match[pol->dir][sa_family_idx(pol->sel.family)].dirty = true;
+		m->dirty = true;
 	}
 	pol->dp_shape = NULL;
 	sa_rcu_defer(spd->rcu, put_cb, pol);
@@ -400,7 +403,7 @@ static void drop_empty_shapes(struct spd *spd, struct spd_match *m)
 		}
 		*pp = s->next;
 		m->nshapes--;
-		sa_rcu_defer(spd->rcu, shape_free_cb, s);
+		sa_rcu_defer(spd->rcu, free, s);
 	}
 }
 
@@ -473,19 +476,22 @@ void spd_match_destroy(struct spd *spd)
 		for (int f = 0; f < 2; f++) {
 			struct spd_match *m = &spd->match[d][f];
 
+			const void *key;
+			void *data;
+			uint32_t iter = 0;
+
+			while (m->hash && rte_hash_iterate(m->hash, &key, &data, &iter) >= 0)
+				for (struct xfrm_policy *p = data, *n; p; p = n) {
+					n = p->dp_next;
+					policy_put(p);
+				}
+			rte_hash_free(m->hash);
+			m->hash = NULL;
 			while (m->shapes) {
 				struct spd_shape *s = m->shapes;
-				const void *key;
-				void *data;
-				uint32_t iter = 0;
 
-				while (rte_hash_iterate(s->hash, &key, &data, &iter) >= 0)
-					for (struct xfrm_policy *p = data, *n; p; p = n) {
-						n = p->dp_next;
-						policy_put(p);
-					}
 				m->shapes = s->next;
-				shape_free_cb(s);
+				free(s);
 			}
 			free(m->view);
 			m->view = NULL;
@@ -504,17 +510,25 @@ static inline struct xfrm_policy *chain_first(struct xfrm_policy *p, uint64_t ge
 }
 
 static inline const struct spd_view *view_of(const struct spd *spd, uint8_t dir,
-					     uint16_t family)
+					     uint16_t family, const struct rte_hash **h)
 {
+	const struct spd_match *m;
+	const struct spd_view *v;
+
 	if (unlikely(dir >= XFRM_POLICY_MAX) ||
 	    unlikely(family != AF_INET && family != AF_INET6))
 		return NULL;
-	return __atomic_load_n(&spd->match[dir][sa_family_idx(family)].view, __ATOMIC_ACQUIRE);
+	m = &spd->match[dir][sa_family_idx(family)];
+	v = __atomic_load_n(&m->view, __ATOMIC_ACQUIRE);
+	/* after the view: a hash at least as new as the view's keys */
+	*h = __atomic_load_n(&m->hash, __ATOMIC_ACQUIRE);
+	return v;
 }
 
 struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct spd_flow *f)
 {
-	const struct spd_view *v = view_of(spd, dir, f->family);
+	const struct rte_hash *h = NULL;
+	const struct spd_view *v = view_of(spd, dir, f->family, &h);
 	struct xfrm_policy *best = NULL;
 	uint32_t k[SPD_KEY_WORDS];
 
@@ -528,7 +542,7 @@ struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct 
 		if (best && best->priority < v->s[i].minprio)
 			break;
 		key_of_flow(k, s, f);
-		if (rte_hash_lookup_data(__atomic_load_n(&s->hash, __ATOMIC_ACQUIRE), k, &data) < 0)
+		if (rte_hash_lookup_data(h, k, &data) < 0)
 			continue;
 		p = chain_first(data, v->gen);
 		if (p && (!best || ranks_before(p, best)))
@@ -540,7 +554,8 @@ struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct 
 void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 		      const struct spd_flow *flows, unsigned int n, struct xfrm_policy **out)
 {
-	const struct spd_view *v = n <= SPD_BURST_MAX ? view_of(spd, dir, family) : NULL;
+	const struct rte_hash *h = NULL;
+	const struct spd_view *v = n <= SPD_BURST_MAX ? view_of(spd, dir, family, &h) : NULL;
 	uint32_t keys[SPD_BURST_MAX][SPD_KEY_WORDS];
 	const void *kp[SPD_BURST_MAX];
 	void *data[SPD_BURST_MAX];
@@ -571,8 +586,7 @@ void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 		nopen = m;
 		if (!m)
 			break;
-		if (rte_hash_lookup_bulk_data(__atomic_load_n(&s->hash, __ATOMIC_ACQUIRE), kp, m,
-					      &hits, data) <= 0)
+		if (rte_hash_lookup_bulk_data(h, kp, m, &hits, data) <= 0)
 			continue;
 		for (unsigned int j = 0; j < m; j++) {
 			struct xfrm_policy *p;

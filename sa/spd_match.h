@@ -6,8 +6,9 @@
  * selector, mark and if_id let through unmasked (prefix lengths, proto or
  * any, port masks, ifindex or any, mark mask). Within a shape, a flow can
  * match only the policies whose masked key equals the flow's key masked the
- * same way, so each shape is one exact-match rte_hash from that key to a
- * chain of policies sorted by (priority, insertion position). A lookup
+ * same way: one exact-match rte_hash per direction and family maps (shape,
+ * masked key) to a chain of policies sorted by (priority, insertion
+ * position), and grows by doubling. A lookup
  * probes the shapes in order of their lowest priority and stops as soon as
  * the best policy found ranks before every policy of the shapes left.
  *
@@ -30,22 +31,20 @@
 struct rte_hash;
 struct spd;
 
-/* Key of a flow or policy masked by a shape: 5 fixed words, then addresses. */
-#define SPD_KEY_FIXED_WORDS 5
+/* Key: shape id, 5 words of ports/proto/marks/ids, then the masked addresses. */
+#define SPD_KEY_FIXED_WORDS 6
 #define SPD_KEY_WORDS (SPD_KEY_FIXED_WORDS + 8)
 
 struct spd_shape {
-	/* ---- read by the data path (fixed at creation, but hash) ---- */
-	struct rte_hash *hash;		/* masked key -> chain head; RCU, grows */
+	/* ---- read by the data path (fixed at creation) ---- */
+	uint32_t id;			/* first key word: unique in its table */
 	uint32_t smask[4], dmask[4];	/* address masks, network order */
 	uint32_t port_mask;		/* sport mask | dport mask << 16, network order */
 	uint32_t mark_m;
 	uint8_t has_proto, has_ifindex;
-	uint8_t key_words;		/* 7 (IPv4) or 13 (IPv6) */
+	uint8_t key_words;		/* 8 (IPv4) or 14 (IPv6) */
 	/* ---- control plane ---- */
 	uint8_t plen_s, plen_d;
-	uint32_t capacity;		/* of hash */
-	uint32_t nkeys;			/* chains in hash */
 	uint32_t npol;			/* policies in the chains (also unpublished or dying) */
 	uint32_t minprio;		/* lower bound of their priorities */
 	struct spd_shape *next;		/* shapes of one table */
@@ -64,6 +63,10 @@ struct spd_view {
 /* One direction and family. */
 struct spd_match {
 	struct spd_view *view;		/* RCU-published; NULL: nothing published */
+	struct rte_hash *hash;		/* (shape, masked key) -> chain head; RCU, grows */
+	uint32_t capacity;		/* of hash (control plane) */
+	uint32_t nkeys;			/* chains in hash */
+	uint32_t shape_ids;		/* last shape id given */
 	struct spd_shape *shapes;	/* control plane */
 	uint32_t nshapes;
 	bool dirty;			/* view must be rebuilt at the next publish */
