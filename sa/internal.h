@@ -23,7 +23,10 @@ struct sad {
 	struct sa_list_node all;	/* SAs and dump markers, insertion order */
 	struct sa_list_node larval;	/* ACQ SAs */
 	uint32_t count;
-	uint32_t max;
+	uint32_t max;			/* sad max N */
+	uint32_t cap;			/* of in and out now: doubles up to max */
+	uint32_t tables_gen;		/* names of the tables, unique */
+	int socket_id;
 	uint64_t serial;
 	const struct sa_event_ops *ops;
 	void *ops_arg;

@@ -101,7 +101,7 @@ static struct rte_hash *make_table(struct sad *sad, const char *tag, uint32_t ke
 	};
 	struct rte_hash *h;
 
-	snprintf(name, sizeof(name), "%s_%s", sad->name, tag);
+	snprintf(name, sizeof(name), "%s_%s%u", sad->name, tag, sad->tables_gen);
 	h = rte_hash_create(&p);
 	if (!h)
 		return NULL;
@@ -122,18 +122,20 @@ struct sad *sad_create(const struct sad_config *cfg)
 	sad = calloc(1, sizeof(*sad));
 	if (!sad)
 		return NULL;
-	max = cfg->max_sa ? cfg->max_sa : 65536;
+	max = cfg->max_sa ? cfg->max_sa : SAD_DEFAULT_MAX;
 	snprintf(sad->name, sizeof(sad->name), "%s", cfg->name);
 	sad->rcu = cfg->rcu;
 	sad->clock = cfg->clock ? cfg->clock : realtime_clock;
 	sad->max = max;
+	sad->cap = max < SAD_FIRST_CAPACITY ? max : SAD_FIRST_CAPACITY;
+	sad->socket_id = cfg->socket_id;
 	pthread_mutex_init(&sad->lock, NULL);
 	sa_list_init(&sad->all);
 	sa_list_init(&sad->larval);
-	sad->in = make_table(sad, "in", sizeof(struct in_hkey), max, cfg->socket_id);
+	sad->in = make_table(sad, "in", sizeof(struct in_hkey), sad->cap, cfg->socket_id);
 	if (!sad->in)
 		goto no_in;
-	sad->out = make_table(sad, "out", sizeof(struct out_hkey), max, cfg->socket_id);
+	sad->out = make_table(sad, "out", sizeof(struct out_hkey), sad->cap, cfg->socket_id);
 	if (!sad->out)
 		goto no_out;
 	return sad;
@@ -199,6 +201,51 @@ static void chain_remove(struct rte_hash *h, const void *key, struct xfrm_sa *sa
 	}
 }
 
+static int table_copy(struct rte_hash *to, struct rte_hash *from)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+
+	while (rte_hash_iterate(from, &key, &data, &iter) >= 0)
+		if (rte_hash_add_key_data(to, key, data) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static void table_free_cb(void *arg)
+{
+	rte_hash_free(arg);
+}
+
+/*
+ * Double both tables (up to max): copies of them, then one release store
+ * each. A reader on an old table still finds every SA it could before,
+ * and chains are shared, so nothing is lost in between.
+ */
+static int sad_grow_locked(struct sad *sad)
+{
+	uint32_t cap = sad->cap > sad->max / 2 ? sad->max : sad->cap * 2;
+	struct rte_hash *in, *out;
+
+	if (cap <= sad->cap)
+		return -ENOSPC;
+	sad->tables_gen++;
+	in = make_table(sad, "in", sizeof(struct in_hkey), cap, sad->socket_id);
+	out = make_table(sad, "out", sizeof(struct out_hkey), cap, sad->socket_id);
+	if (!in || !out || table_copy(in, sad->in) || table_copy(out, sad->out)) {
+		rte_hash_free(in);
+		rte_hash_free(out);
+		return -ENOMEM;
+	}
+	sa_rcu_defer(sad->rcu, table_free_cb, sad->in);
+	sa_rcu_defer(sad->rcu, table_free_cb, sad->out);
+	__atomic_store_n(&sad->in, in, __ATOMIC_RELEASE);
+	__atomic_store_n(&sad->out, out, __ATOMIC_RELEASE);
+	sad->cap = cap;
+	return 0;
+}
+
 static bool uses_out_index(const struct xfrm_sa *sa)
 {
 	return sa->id.proto == IPPROTO_ESP || sa->id.proto == IPPROTO_AH ||
@@ -211,8 +258,12 @@ int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa)
 	struct out_hkey ok;
 	int rc;
 
+	if (sad->count >= sad->cap && sad->cap < sad->max)
+		sad_grow_locked(sad);	/* on failure the tables may still have room */
 	make_in_key(&ik, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto);
 	rc = chain_push(sad->in, &ik, sa, true);
+	if (rc == -ENOSPC && !sad_grow_locked(sad))	/* slots waiting for readers */
+		rc = chain_push(sad->in, &ik, sa, true);
 	if (rc)
 		return rc;
 	sa->hashed = true;
@@ -221,6 +272,8 @@ int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa)
 	make_out_key(&ok, &sa->saddr, &sa->id.daddr, sa->family, sa->reqid, sa->id.proto,
 		     sa->mode);
 	rc = chain_push(sad->out, &ok, sa, false);
+	if (rc == -ENOSPC && !sad_grow_locked(sad))
+		rc = chain_push(sad->out, &ok, sa, false);
 	if (rc) {
 		chain_remove(sad->in, &ik, sa, true);
 		sa->hashed = false;
@@ -303,7 +356,7 @@ struct xfrm_sa *sad_lookup_in(const struct sad *sad, const xfrm_address_t *daddr
 	void *data;
 
 	make_in_key(&k, daddr, family, spi, proto);
-	if (rte_hash_lookup_data(sad->in, &k, &data) < 0)
+	if (rte_hash_lookup_data(__atomic_load_n(&sad->in, __ATOMIC_ACQUIRE), &k, &data) < 0)
 		return NULL;
 	return chain_match_in(data, mark, if_id);
 }
@@ -314,6 +367,7 @@ void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
 	struct in_hkey k[SAD_BURST_MAX];
 	const void *kp[SAD_BURST_MAX];
 	void *data[SAD_BURST_MAX];
+	const struct rte_hash *h = __atomic_load_n(&sad->in, __ATOMIC_ACQUIRE);
 	uint64_t hits = 0;
 
 	while (n) {
@@ -324,7 +378,7 @@ void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
 				    keys[i].proto);
 			kp[i] = &k[i];
 		}
-		rte_hash_lookup_bulk_data(sad->in, kp, m, &hits, data);
+		rte_hash_lookup_bulk_data(h, kp, m, &hits, data);
 		for (unsigned int i = 0; i < m; i++)
 			out[i] = (hits >> i) & 1 ?
 				 chain_match_in(data[i], keys[i].mark, keys[i].if_id) : NULL;
@@ -355,7 +409,7 @@ struct xfrm_sa *sad_lookup_out(const struct sad *sad, const struct sad_out_key *
 
 	make_out_key(&k, &key->saddr, &key->daddr, key->family, key->reqid, key->proto,
 		     key->mode);
-	if (rte_hash_lookup_data(sad->out, &k, &data) < 0)
+	if (rte_hash_lookup_data(__atomic_load_n(&sad->out, __ATOMIC_ACQUIRE), &k, &data) < 0)
 		return NULL;
 	for (sa = data; sa; sa = __atomic_load_n(&sa->out_next, __ATOMIC_ACQUIRE)) {
 		if (!sa_is_valid(sa) || !sa_mark_match(sa, key->mark, key->if_id))
@@ -659,7 +713,7 @@ void sad_get_info(struct sad *sad, struct sad_info *info)
 {
 	pthread_mutex_lock(&sad->lock);
 	info->sadcnt = sad->count;
-	info->sadhcnt = sad->max;
+	info->sadhcnt = sad->cap;
 	info->sadhmcnt = sad->max;
 	pthread_mutex_unlock(&sad->lock);
 }
