@@ -13,6 +13,7 @@
  *   icmp rate N
  *   neighbour queue N
  *   idle sleep US
+ *   sad max N
  *
  * Every error names the file and line.
  */
@@ -408,6 +409,13 @@ static int d_idle(struct parser *p, char **t, int n)
 	return parse_uint(p, t[2], "idle sleep", 0, 100000, &p->cfg->idle_us);
 }
 
+static int d_sad(struct parser *p, char **t, int n)
+{
+	if (n != 3 || strcmp(t[1], "max"))
+		return perr(p, "usage: sad max N");
+	return parse_uint(p, t[2], "sad max", 1, 1u << 26, &p->cfg->sad_max);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct parser *p, char **t, int n);
@@ -423,6 +431,7 @@ static const struct {
 	{ "icmp", d_icmp },
 	{ "neighbour", d_neighbour },
 	{ "idle", d_idle },
+	{ "sad", d_sad },
 };
 
 static int parse_line(struct parser *p, char *line)
@@ -456,6 +465,7 @@ static void defaults(struct xgw_config *cfg, const char *name)
 	cfg->icmp_rate = 100;
 	cfg->neigh_queue = 4;
 	cfg->idle_us = 100;
+	cfg->sad_max = 1u << 20;
 }
 
 /* Checks that need the whole file. */

@@ -106,6 +106,7 @@ struct xgw_config {
 	unsigned int icmp_rate;		/* ICMP errors per second (default 100) */
 	unsigned int neigh_queue;	/* packets held per unresolved neighbour (default 4) */
 	unsigned int idle_us;		/* longest sleep of an idle worker, 0: busy poll (default 100) */
+	unsigned int sad_max;		/* SAs at most: sad max N (default 1M; 0: the SAD's default) */
 };
 
 /*
