@@ -23,9 +23,9 @@ trap cleanup EXIT
 pass=0 fail=0
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
-X() { timeout 250 "$EXEC" --ctl "$SOCK" "$@"; }
+X() { timeout 850 "$EXEC" --ctl "$SOCK" "$@"; }
 
-timeout 280 "$GW" --no-huge --in-memory -m 1024 --no-pci --file-prefix "xfrmgw-sadscale-$$" \
+timeout 880 "$GW" --no-huge --in-memory -m 1024 --no-pci --file-prefix "xfrmgw-sadscale-$$" \
 	-l 0 -- --ctl "$SOCK" > "$TMP/gateway.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
