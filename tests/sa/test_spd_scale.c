@@ -25,7 +25,7 @@
 #define N_POLICIES 100000
 #define ROUNDS 8
 #define OPS_PER_ROUND 4000
-#define LOOKUPS_PER_CHECK 1000
+#define LOOKUPS_PER_CHECK 600
 
 struct model {
 	struct xfrm_policy **cur;	/* the control plane's set (a reference each) */
