@@ -10,13 +10,14 @@
 #include "sa/sad.h"
 #include "sa/spd.h"
 #include "sa/spd_match.h"
+#include "sa/table.h"
 
 struct rte_hash;
 
 struct sad {
 	char name[24];
-	struct rte_hash *in;		/* (daddr, spi, proto, family) -> chain */
-	struct rte_hash *out;		/* template key -> chain */
+	struct sa_table in;		/* (daddr, spi, proto, family) -> chain */
+	struct sa_table out;		/* template key -> chain */
 	struct sa_rcu *rcu;
 	uint64_t (*clock)(void);
 	pthread_mutex_t lock;
@@ -24,9 +25,6 @@ struct sad {
 	struct sa_list_node larval;	/* ACQ SAs */
 	uint32_t count;
 	uint32_t max;			/* sad max N */
-	uint32_t cap;			/* of in and out now: doubles up to max */
-	uint32_t tables_gen;		/* names of the tables, unique */
-	int socket_id;
 	uint64_t serial;
 	const struct sa_event_ops *ops;
 	void *ops_arg;

@@ -73,40 +73,6 @@ static bool shape_fits(const struct spd_shape *s, const struct xfrm_policy *pol)
 	       s->port_mask == sel_port_mask(sel) && s->mark_m == pol->mark.m;
 }
 
-static struct rte_hash *hash_create(struct spd *spd, uint32_t entries, uint32_t key_len)
-{
-	static uint32_t seq;
-	struct rte_hash_rcu_config rcfg = {
-		.v = sa_rcu_qsbr(spd->rcu),
-		.mode = RTE_HASH_QSBR_MODE_DQ,
-	};
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = entries,
-		.key_len = key_len,
-		.hash_func = rte_hash_crc,
-		.socket_id = spd->socket_id,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	struct rte_hash *h;
-
-	/* names are process-wide and short (rte_hash derives ring names from them) */
-	snprintf(name, sizeof(name), "spd%u", __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
-	h = rte_hash_create(&p);
-	if (h && rte_hash_rcu_qsbr_add(h, &rcfg)) {
-		rte_hash_free(h);
-		h = NULL;
-	}
-	return h;
-}
-
-static void hash_free_cb(void *arg)
-{
-	rte_hash_free(arg);
-}
-
 static unsigned int table_key_words(const struct spd_match *m, const struct spd *spd)
 {
 	/* tables are [dir][family index]: the second index is 1 for IPv6 */
@@ -145,12 +111,10 @@ static struct spd_shape *shape_get(struct spd *spd, struct spd_match *m,
 	for (s = m->shapes; s; s = s->next)
 		if (shape_fits(s, pol))
 			return s;
-	if (!m->hash) {
-		m->capacity = TABLE_MIN_CAPACITY;
-		m->hash = hash_create(spd, m->capacity, table_key_words(m, spd) * 4u);
-		if (!m->hash)
-			return NULL;
-	}
+	if (!m->tab.cur && sa_table_init(&m->tab, "spd", table_key_words(m, spd) * 4u,
+					 TABLE_MIN_CAPACITY, spd->max_rules, rte_hash_crc,
+					 spd->socket_id, spd->rcu))
+		return NULL;
 	s = shape_create(m, pol);
 	if (!s)
 		return NULL;
@@ -158,29 +122,6 @@ static struct spd_shape *shape_get(struct spd *spd, struct spd_match *m,
 	m->shapes = s;
 	m->nshapes++;
 	return s;
-}
-
-/* Double a table's hash: readers switch to the copy with one store. */
-static int table_grow(struct spd *spd, struct spd_match *m)
-{
-	struct rte_hash *h = hash_create(spd, m->capacity * 2, table_key_words(m, spd) * 4u);
-	struct rte_hash *old = m->hash;
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
-
-	if (!h)
-		return -ENOMEM;
-	while (rte_hash_iterate(old, &key, &data, &iter) >= 0) {
-		if (rte_hash_add_key_data(h, key, data) < 0) {
-			rte_hash_free(h);
-			return -ENOMEM;
-		}
-	}
-	__atomic_store_n(&m->hash, h, __ATOMIC_RELEASE);
-	m->capacity *= 2;
-	sa_rcu_defer(spd->rcu, hash_free_cb, old);
-	return 0;
 }
 
 /* ---- keys ---- */
@@ -223,27 +164,7 @@ static inline void key_of_flow(uint32_t *k, const struct spd_shape *s, const str
 
 static struct xfrm_policy *chain_head(const struct spd_match *m, const uint32_t *k)
 {
-	void *data;
-
-	return rte_hash_lookup_data(m->hash, k, &data) >= 0 ? data : NULL;
-}
-
-/* Make pol the head of its chain (a new key when there was none). */
-static int chain_set_head(struct spd *spd, struct spd_match *m, const uint32_t *k,
-			  struct xfrm_policy *pol, bool new_key)
-{
-	int rc;
-
-	if (new_key && m->nkeys >= m->capacity && table_grow(spd, m))
-		return -ENOMEM;
-	rc = rte_hash_add_key_data(m->hash, k, pol);
-	if (rc == -ENOSPC && !table_grow(spd, m))	/* slots still in the defer queue */
-		rc = rte_hash_add_key_data(m->hash, k, pol);
-	if (rc < 0)
-		return rc == -ENOSPC ? -ENOSPC : -ENOMEM;
-	if (new_key)
-		m->nkeys++;
-	return 0;
+	return sa_table_lookup(&m->tab, k);
 }
 
 /* ---- control plane ---- */
@@ -269,7 +190,7 @@ int spd_match_link(struct spd *spd, struct xfrm_policy *pol)
 	head = chain_head(m, k);
 	if (!head || ranks_before(pol, head)) {
 		pol->dp_next = head;
-		rc = chain_set_head(spd, m, k, pol, !head);
+		rc = sa_table_set(&m->tab, k, pol);
 		if (rc)
 			return rc;
 	} else {
@@ -296,12 +217,10 @@ static void chain_remove(struct spd *spd, struct xfrm_policy *pol)
 	key_of_policy(k, s, pol);
 	p = chain_head(m, k);
 	if (p == pol) {
-		if (pol->dp_next) {
-			rte_hash_add_key_data(m->hash, k, pol->dp_next);	/* existing key */
-		} else {
-			rte_hash_del_key(m->hash, k);
-			m->nkeys--;
-		}
+		if (pol->dp_next)
+			sa_table_set(&m->tab, k, pol->dp_next);	/* a key already there */
+		else
+			sa_table_del(&m->tab, k);
 	} else {
 		for (; p && p->dp_next != pol; p = p->dp_next)
 			;
@@ -463,6 +382,16 @@ no_memory:
 	return -ENOMEM;
 }
 
+static void put_chain(const void *key, void *data, void *arg)
+{
+	(void)key;
+	(void)arg;
+	for (struct xfrm_policy *p = data, *n; p; p = n) {
+		n = p->dp_next;
+		policy_put(p);
+	}
+}
+
 void spd_match_destroy(struct spd *spd)
 {
 	while (spd->reaps) {
@@ -476,17 +405,9 @@ void spd_match_destroy(struct spd *spd)
 		for (int f = 0; f < 2; f++) {
 			struct spd_match *m = &spd->match[d][f];
 
-			const void *key;
-			void *data;
-			uint32_t iter = 0;
-
-			while (m->hash && rte_hash_iterate(m->hash, &key, &data, &iter) >= 0)
-				for (struct xfrm_policy *p = data, *n; p; p = n) {
-					n = p->dp_next;
-					policy_put(p);
-				}
-			rte_hash_free(m->hash);
-			m->hash = NULL;
+			if (m->tab.cur)
+				sa_table_walk(&m->tab, put_chain, NULL);
+			sa_table_fini(&m->tab);
 			while (m->shapes) {
 				struct spd_shape *s = m->shapes;
 
@@ -509,26 +430,24 @@ static inline struct xfrm_policy *chain_first(struct xfrm_policy *p, uint64_t ge
 	return NULL;
 }
 
+/* The table is read after the view: it holds at least the view's keys. */
 static inline const struct spd_view *view_of(const struct spd *spd, uint8_t dir,
-					     uint16_t family, const struct rte_hash **h)
+					     uint16_t family, const struct sa_table **t)
 {
 	const struct spd_match *m;
-	const struct spd_view *v;
 
 	if (unlikely(dir >= XFRM_POLICY_MAX) ||
 	    unlikely(family != AF_INET && family != AF_INET6))
 		return NULL;
 	m = &spd->match[dir][sa_family_idx(family)];
-	v = __atomic_load_n(&m->view, __ATOMIC_ACQUIRE);
-	/* after the view: a hash at least as new as the view's keys */
-	*h = __atomic_load_n(&m->hash, __ATOMIC_ACQUIRE);
-	return v;
+	*t = &m->tab;
+	return __atomic_load_n(&m->view, __ATOMIC_ACQUIRE);
 }
 
 struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct spd_flow *f)
 {
-	const struct rte_hash *h = NULL;
-	const struct spd_view *v = view_of(spd, dir, f->family, &h);
+	const struct sa_table *t = NULL;
+	const struct spd_view *v = view_of(spd, dir, f->family, &t);
 	struct xfrm_policy *best = NULL;
 	uint32_t k[SPD_KEY_WORDS];
 
@@ -542,7 +461,8 @@ struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct 
 		if (best && best->priority < v->s[i].minprio)
 			break;
 		key_of_flow(k, s, f);
-		if (rte_hash_lookup_data(h, k, &data) < 0)
+		data = sa_table_lookup(t, k);
+		if (!data)
 			continue;
 		p = chain_first(data, v->gen);
 		if (p && (!best || ranks_before(p, best)))
@@ -554,8 +474,8 @@ struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct 
 void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 		      const struct spd_flow *flows, unsigned int n, struct xfrm_policy **out)
 {
-	const struct rte_hash *h = NULL;
-	const struct spd_view *v = n <= SPD_BURST_MAX ? view_of(spd, dir, family, &h) : NULL;
+	const struct sa_table *t = NULL;
+	const struct spd_view *v = n <= SPD_BURST_MAX ? view_of(spd, dir, family, &t) : NULL;
 	uint32_t keys[SPD_BURST_MAX][SPD_KEY_WORDS];
 	const void *kp[SPD_BURST_MAX];
 	void *data[SPD_BURST_MAX];
@@ -571,7 +491,6 @@ void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 		const struct spd_shape *s = v->s[i].shape;
 		uint32_t minprio = v->s[i].minprio;
 		unsigned int m = 0;
-		uint64_t hits = 0;
 
 		for (unsigned int j = 0; j < nopen; j++) {
 			unsigned int x = open[j];
@@ -586,14 +505,10 @@ void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
 		nopen = m;
 		if (!m)
 			break;
-		if (rte_hash_lookup_bulk_data(h, kp, m, &hits, data) <= 0)
-			continue;
+		sa_table_lookup_bulk(t, kp, m, data);
 		for (unsigned int j = 0; j < m; j++) {
-			struct xfrm_policy *p;
+			struct xfrm_policy *p = chain_first(data[j], v->gen);
 
-			if (!(hits & (1ull << j)))
-				continue;
-			p = chain_first(data[j], v->gen);
 			if (p && (!out[open[j]] || ranks_before(p, out[open[j]])))
 				out[open[j]] = p;
 		}

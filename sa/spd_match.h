@@ -8,7 +8,7 @@
  * match only the policies whose masked key equals the flow's key masked the
  * same way: one exact-match rte_hash per direction and family maps (shape,
  * masked key) to a chain of policies sorted by (priority, insertion
- * position), and grows by doubling. A lookup
+ * position), and grows by doubling (sa/table.h). A lookup
  * probes the shapes in order of their lowest priority and stops as soon as
  * the best policy found ranks before every policy of the shapes left.
  *
@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "sa/spd.h"
+#include "sa/table.h"
 
 struct rte_hash;
 struct spd;
@@ -63,9 +64,7 @@ struct spd_view {
 /* One direction and family. */
 struct spd_match {
 	struct spd_view *view;		/* RCU-published; NULL: nothing published */
-	struct rte_hash *hash;		/* (shape, masked key) -> chain head; RCU, grows */
-	uint32_t capacity;		/* of hash (control plane) */
-	uint32_t nkeys;			/* chains in hash */
+	struct sa_table tab;		/* (shape, masked key) -> chain head; grows */
 	uint32_t shape_ids;		/* last shape id given */
 	struct spd_shape *shapes;	/* control plane */
 	uint32_t nshapes;

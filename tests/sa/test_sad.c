@@ -5,7 +5,8 @@
  * uniqueness and larval expiry, larval SAs of ACQUIREs (one per template,
  * completed by ALLOCSPI + UPDSA or replaced by NEWSA, hard expiry), NEWAE
  * thresholds, dump cursors, flush, counts; tables that grow past 65,536
- * SAs (sad max) while a reader keeps finding the SAs already there.
+ * SAs (sad max) key batch by key batch while a reader keeps finding the SAs
+ * already there and SAs are deleted from the table being emptied.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -656,6 +657,12 @@ static void *grow_read(void *arg)
 	return NULL;
 }
 
+/* 400 SAs deleted while the tables move keys from the old table to the new one */
+static bool grow_deleted(uint32_t i)
+{
+	return i >= 800 && i < 1200;
+}
+
 static struct xfrm_sa *grow_sa(uint32_t i)
 {
 	struct xfrm_sa *sa = mk("192.0.2.1", "10.0.0.0", 0x100 + i, IPPROTO_ESP, i);
@@ -684,15 +691,23 @@ static void test_grows_past_65536(void **state)
 		assert_int_equal(add_put(sad, grow_sa(i)), 0);
 	r.sad = sad;
 	assert_int_equal(pthread_create(&th, NULL, grow_read, &r), 0);
-	for (uint32_t i = GROW_WATCHED; i < GROW_SAS; i++)
+	for (uint32_t i = GROW_WATCHED; i < GROW_SAS; i++) {
 		assert_int_equal(add_put(sad, grow_sa(i)), 0);
+		/* right after the tables doubled at 32768: delete SAs still in the old table */
+		if (i >= 32000 && grow_deleted(i - 32000)) {
+			xfrm_address_t d = grow_dst(i - 32000);
+
+			assert_int_equal(sad_delete(sad, &d, AF_INET, htonl(0x100 + i - 32000),
+						    IPPROTO_ESP, 0, 0, NULL), 0);
+		}
+	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	print_message("%llu lookups during growth, %llu misses\n",
 		      (unsigned long long)r.lookups, (unsigned long long)r.misses);
 	assert_int_equal(r.misses, 0);
 	sad_get_info(sad, &info);
-	assert_int_equal(info.sadcnt, GROW_SAS);
+	assert_int_equal(info.sadcnt, GROW_SAS - 400);
 	assert_true(info.sadhcnt >= GROW_SAS);
 	for (uint32_t i = 0; i < GROW_SAS; i++) {
 		xfrm_address_t d = grow_dst(i);
@@ -702,6 +717,11 @@ static void test_grows_past_65536(void **state)
 		struct xfrm_sa *sa = sad_lookup_in(sad, &d, AF_INET, htonl(0x100 + i), IPPROTO_ESP,
 						   0, 0);
 
+		if (grow_deleted(i)) {
+			assert_null(sa);
+			assert_null(sad_lookup_out(sad, &ok));
+			continue;
+		}
 		assert_non_null(sa);
 		assert_int_equal(sa->reqid, i);
 		assert_ptr_equal(sad_lookup_out(sad, &ok), sa);
