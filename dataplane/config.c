@@ -16,6 +16,7 @@
  *   routes max4 N [max6 N]
  *   mirror PORT on|off
  *   idle sleep US
+ *   sad max N
  *
  * Every error names the file and line.
  */
@@ -493,6 +494,13 @@ static int d_idle(struct parser *p, char **t, int n)
 	return parse_uint(p, t[2], "idle sleep", 0, 100000, &p->cfg->idle_us);
 }
 
+static int d_sad(struct parser *p, char **t, int n)
+{
+	if (n != 3 || strcmp(t[1], "max"))
+		return perr(p, "usage: sad max N");
+	return parse_uint(p, t[2], "sad max", 1, 1u << 26, &p->cfg->sad_max);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct parser *p, char **t, int n);
@@ -510,6 +518,7 @@ static const struct {
 	{ "idle", d_idle },
 	{ "routes", d_routes },
 	{ "mirror", d_mirror },
+	{ "sad", d_sad },
 };
 
 static int parse_line(struct parser *p, char *line)
@@ -544,6 +553,7 @@ static void defaults(struct xgw_config *cfg, const char *name)
 	cfg->neigh_queue = 4;
 	cfg->idle_us = 100;
 	cfg->route_max6 = XGW_ROUTES_DEFAULT;
+	cfg->sad_max = 1u << 20;
 }
 
 /* Checks that need the whole file. */

@@ -124,6 +124,7 @@ struct xgw_config {
 	uint32_t mirror_off;		/* bit per port: `mirror PORT off` */
 	unsigned int nb_neighs;
 	struct xgw_neigh_cfg neighs[XGW_MAX_NEIGHS];
+	unsigned int sad_max;		/* SAs at most: sad max N (default 1M; 0: the SAD's default) */
 };
 
 /*

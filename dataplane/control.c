@@ -73,9 +73,10 @@ static int open_fds(struct xgw_control *c)
 	return watch(c->epfd, c->sigfd, EV_SIGNAL) ?: watch(c->epfd, c->timerfd, EV_TIMER);
 }
 
-static int open_databases(struct xgw_control *c, char *msg, size_t msglen)
+static int open_databases(struct xgw_control *c, uint32_t sad_max, char *msg, size_t msglen)
 {
-	struct sad_config sc = { .name = "xfrmgw_sad", .socket_id = SOCKET_ID_ANY };
+	struct sad_config sc = { .name = "xfrmgw_sad", .max_sa = sad_max,
+				 .socket_id = SOCKET_ID_ANY };
 	struct spd_config pc = { .name = "xfrmgw_spd", .socket_id = SOCKET_ID_ANY };
 
 	c->rcu = sa_rcu_create(RTE_MAX_LCORE);
@@ -188,7 +189,8 @@ static const struct xfrm_nl_tables gateway_tables = {
 	.neigh = gateway_neigh,
 };
 
-int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, size_t msglen)
+int xgw_control_open(struct xgw_control *c, const char *ctl_path, uint32_t sad_max, char *msg,
+		     size_t msglen)
 {
 	int err;
 
@@ -199,7 +201,7 @@ int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, siz
 		snprintf(msg, msglen, "epoll/signalfd/timerfd: %s", strerror(-err));
 		goto err_close;
 	}
-	err = open_databases(c, msg, msglen);
+	err = open_databases(c, sad_max, msg, msglen);
 	if (err)
 		goto err_close;
 	err = xnl_server_open(&c->srv, ctl_path, 0600);

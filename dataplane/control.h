@@ -55,7 +55,8 @@ struct xgw_control {
 int xgw_control_block_signals(void);
 
 /* Build everything; ctl_path is the socket. 0 or -errno (msg says what failed). */
-int xgw_control_open(struct xgw_control *c, const char *ctl_path, char *msg, size_t msglen);
+int xgw_control_open(struct xgw_control *c, const char *ctl_path, uint32_t sad_max, char *msg,
+		     size_t msglen);
 
 /* Run until SIGTERM/SIGINT. 0 or -errno. */
 int xgw_control_run(struct xgw_control *c);

@@ -137,7 +137,8 @@ int main(int argc, char **argv)
 	}
 	/* SAs get their ESP/AH functions when they are built. */
 	sa_set_xform_init(xgw_xform_init);
-	if (xgw_control_open(&ctl, args.ctl, msg, sizeof(msg))) {
+	/* sad max: from --config, else the SAD's default */
+	if (xgw_control_open(&ctl, args.ctl, cfg.sad_max, msg, sizeof(msg))) {
 		fprintf(stderr, "xfrmgw: %s\n", msg);
 		goto out_crypto;
 	}

@@ -28,6 +28,12 @@
 #define XNL_DUMP_QUEUE_LIMIT	(4 * XFRMGW_SHIM_DUMP_BUDGET)
 /* Frames read per client per wake-up, so one client cannot starve others. */
 #define XNL_RX_BATCH		64
+/*
+ * Dump pages made per client per wake-up: a reader as fast as we are would
+ * otherwise keep the loop on one dump (1M SAs are ~75k pages) while other
+ * clients wait. The rest comes at the next wake-up (EPOLLOUT stays armed).
+ */
+#define XNL_DUMP_PAGES_BATCH	32
 #define XNL_AUTO_PID_START	0xfffff000u
 
 struct xnl_frame {
@@ -187,10 +193,11 @@ static void dump_free(struct xnl_dump *d)
 	free(d);
 }
 
-/* Produce pages while the client keeps up; finish with NLMSG_DONE. */
+/* Produce pages while the client keeps up, a batch at a time; finish with NLMSG_DONE. */
 static void client_run_dump(struct xnl_client *c)
 {
-	while (c->dump && !c->dead && c->q_bytes < XNL_DUMP_QUEUE_LIMIT) {
+	for (unsigned int pages = 0; c->dump && !c->dead && c->q_bytes < XNL_DUMP_QUEUE_LIMIT;
+	     pages++) {
 		struct xnl_dump *d = c->dump;
 		struct nlmsghdr *done;
 		int rc, err;
@@ -202,6 +209,10 @@ static void client_run_dump(struct xnl_client *c)
 			rc = -EMSGSIZE;		/* an entry larger than a frame */
 		if (rc > 0) {
 			client_send(c, XFRMGW_SHIM_DATA, 0, d->page.data, d->page.len);
+			if (pages + 1 >= XNL_DUMP_PAGES_BATCH) {
+				client_arm(c, true);	/* writable: back at the next wake-up */
+				return;
+			}
 			continue;
 		}
 		err = rc;

@@ -9,21 +9,22 @@
 #include "sa/list.h"
 #include "sa/sad.h"
 #include "sa/spd.h"
+#include "sa/spd_match.h"
+#include "sa/table.h"
 
 struct rte_hash;
-struct rte_acl_ctx;
 
 struct sad {
 	char name[24];
-	struct rte_hash *in;		/* (daddr, spi, proto, family) -> chain */
-	struct rte_hash *out;		/* template key -> chain */
+	struct sa_table in;		/* (daddr, spi, proto, family) -> chain */
+	struct sa_table out;		/* template key -> chain */
 	struct sa_rcu *rcu;
 	uint64_t (*clock)(void);
 	pthread_mutex_t lock;
 	struct sa_list_node all;	/* SAs and dump markers, insertion order */
 	struct sa_list_node larval;	/* ACQ SAs */
 	uint32_t count;
-	uint32_t max;
+	uint32_t max;			/* sad max N */
 	uint64_t serial;
 	const struct sa_event_ops *ops;
 	void *ops_arg;
@@ -41,13 +42,6 @@ struct xfrm_sa *sad_locate_locked(struct sad *sad, const xfrm_address_t *daddr,
 				  uint16_t family, uint32_t spi, uint8_t proto,
 				  uint32_t mark, uint32_t if_id, bool any_mark);
 
-/* One published rule set: a direction and family. */
-struct spd_table {
-	struct rte_acl_ctx *ctx;	/* NULL when no rules */
-	uint32_t n;
-	struct xfrm_policy *pols[];	/* by rank; ACL userdata = rank + 1 */
-};
-
 struct spd {
 	char name[16];
 	struct sa_rcu *rcu;
@@ -63,9 +57,10 @@ struct spd {
 	struct xfrm_policy **id_tab;	/* identity hash */
 	struct xfrm_policy **idx_tab;	/* index hash */
 	uint32_t nbuckets;		/* both tables, power of 2 */
-	bool dirty[XFRM_POLICY_MAX][2];
-	struct spd_table *tables[XFRM_POLICY_MAX][2];	/* RCU-published */
-	uint32_t acl_gen;
+	struct spd_match match[XFRM_POLICY_MAX][2];	/* data-path index */
+	uint64_t gen;			/* generation of the last publish */
+	struct xfrm_policy *dying;	/* unlinked since the last publish */
+	struct spd_reap *reaps;		/* published unlinks awaiting a grace period */
 	struct xfrmu_spdhthresh h4, h6;
 	const struct sa_event_ops *ops;
 	void *ops_arg;

@@ -75,46 +75,10 @@ static void make_out_key(struct out_hkey *k, const xfrm_address_t *saddr,
 	k->mode = mode;
 }
 
-static void no_key_data_free(void *p, void *key_data)
-{
-	(void)p;
-	(void)key_data;
-}
-
-static struct rte_hash *make_table(struct sad *sad, const char *tag, uint32_t key_len,
-				   uint32_t entries, int socket)
-{
-	struct rte_hash_rcu_config rcfg = {
-		.v = sa_rcu_qsbr(sad->rcu),
-		.mode = RTE_HASH_QSBR_MODE_DQ,
-		.free_key_data_func = no_key_data_free,
-	};
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = entries,
-		.key_len = key_len,
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	struct rte_hash *h;
-
-	snprintf(name, sizeof(name), "%s_%s", sad->name, tag);
-	h = rte_hash_create(&p);
-	if (!h)
-		return NULL;
-	if (rte_hash_rcu_qsbr_add(h, &rcfg)) {
-		rte_hash_free(h);
-		return NULL;
-	}
-	return h;
-}
-
 struct sad *sad_create(const struct sad_config *cfg)
 {
 	struct sad *sad;
+	char tname[16];
 	uint32_t max;
 
 	if (!cfg || !cfg->rcu || !cfg->name)
@@ -122,7 +86,7 @@ struct sad *sad_create(const struct sad_config *cfg)
 	sad = calloc(1, sizeof(*sad));
 	if (!sad)
 		return NULL;
-	max = cfg->max_sa ? cfg->max_sa : 65536;
+	max = cfg->max_sa ? cfg->max_sa : SAD_DEFAULT_MAX;
 	snprintf(sad->name, sizeof(sad->name), "%s", cfg->name);
 	sad->rcu = cfg->rcu;
 	sad->clock = cfg->clock ? cfg->clock : realtime_clock;
@@ -130,16 +94,18 @@ struct sad *sad_create(const struct sad_config *cfg)
 	pthread_mutex_init(&sad->lock, NULL);
 	sa_list_init(&sad->all);
 	sa_list_init(&sad->larval);
-	sad->in = make_table(sad, "in", sizeof(struct in_hkey), max, cfg->socket_id);
-	if (!sad->in)
+	snprintf(tname, sizeof(tname), "%.6si", cfg->name);
+	if (sa_table_init(&sad->in, tname, sizeof(struct in_hkey), SAD_FIRST_CAPACITY, max,
+			  rte_jhash, cfg->socket_id, sad->rcu))
 		goto no_in;
-	sad->out = make_table(sad, "out", sizeof(struct out_hkey), max, cfg->socket_id);
-	if (!sad->out)
+	tname[strlen(tname) - 1] = 'o';
+	if (sa_table_init(&sad->out, tname, sizeof(struct out_hkey), SAD_FIRST_CAPACITY, max,
+			  rte_jhash, cfg->socket_id, sad->rcu))
 		goto no_out;
 	return sad;
 
 no_out:
-	rte_hash_free(sad->in);
+	sa_table_fini(&sad->in);
 no_in:
 	pthread_mutex_destroy(&sad->lock);
 	free(sad);
@@ -152,8 +118,8 @@ void sad_destroy(struct sad *sad)
 		return;
 	sad_flush(sad, 0);
 	sa_rcu_barrier(sad->rcu);
-	rte_hash_free(sad->in);
-	rte_hash_free(sad->out);
+	sa_table_fini(&sad->in);
+	sa_table_fini(&sad->out);
 	pthread_mutex_destroy(&sad->lock);
 	free(sad);
 }
@@ -165,30 +131,28 @@ static struct xfrm_sa **chain_next(struct xfrm_sa *sa, bool in)
 	return in ? &sa->spi_next : &sa->out_next;
 }
 
-static struct xfrm_sa *chain_head(struct rte_hash *h, const void *key)
+static struct xfrm_sa *chain_head(const struct sa_table *t, const void *key)
 {
-	void *data;
-
-	return rte_hash_lookup_data(h, key, &data) >= 0 ? data : NULL;
+	return sa_table_lookup(t, key);
 }
 
-static int chain_push(struct rte_hash *h, const void *key, struct xfrm_sa *sa, bool in)
+static int chain_push(struct sa_table *t, const void *key, struct xfrm_sa *sa, bool in)
 {
-	struct xfrm_sa *head = chain_head(h, key);
+	struct xfrm_sa *head = chain_head(t, key);
 
 	__atomic_store_n(chain_next(sa, in), head, __ATOMIC_RELEASE);
-	return rte_hash_add_key_data(h, key, sa) < 0 ? -ENOSPC : 0;
+	return sa_table_set(t, key, sa) < 0 ? -ENOSPC : 0;
 }
 
-static void chain_remove(struct rte_hash *h, const void *key, struct xfrm_sa *sa, bool in)
+static void chain_remove(struct sa_table *t, const void *key, struct xfrm_sa *sa, bool in)
 {
-	struct xfrm_sa *p = chain_head(h, key), *next = *chain_next(sa, in);
+	struct xfrm_sa *p = chain_head(t, key), *next = *chain_next(sa, in);
 
 	if (p == sa) {
 		if (next)
-			rte_hash_add_key_data(h, key, next);
+			sa_table_set(t, key, next);	/* a key already there: no room needed */
 		else
-			rte_hash_del_key(h, key);
+			sa_table_del(t, key);
 		return;
 	}
 	for (; p; p = *chain_next(p, in)) {
@@ -212,7 +176,7 @@ int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa)
 	int rc;
 
 	make_in_key(&ik, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto);
-	rc = chain_push(sad->in, &ik, sa, true);
+	rc = chain_push(&sad->in, &ik, sa, true);
 	if (rc)
 		return rc;
 	sa->hashed = true;
@@ -220,9 +184,9 @@ int sad_hash_insert_locked(struct sad *sad, struct xfrm_sa *sa)
 		return 0;
 	make_out_key(&ok, &sa->saddr, &sa->id.daddr, sa->family, sa->reqid, sa->id.proto,
 		     sa->mode);
-	rc = chain_push(sad->out, &ok, sa, false);
+	rc = chain_push(&sad->out, &ok, sa, false);
 	if (rc) {
-		chain_remove(sad->in, &ik, sa, true);
+		chain_remove(&sad->in, &ik, sa, true);
 		sa->hashed = false;
 	}
 	return rc;
@@ -237,11 +201,11 @@ static void hash_remove_locked(struct sad *sad, struct xfrm_sa *sa)
 		return;
 	sa->hashed = false;
 	make_in_key(&ik, &sa->id.daddr, sa->family, sa->id.spi, sa->id.proto);
-	chain_remove(sad->in, &ik, sa, true);
+	chain_remove(&sad->in, &ik, sa, true);
 	if (uses_out_index(sa)) {
 		make_out_key(&ok, &sa->saddr, &sa->id.daddr, sa->family, sa->reqid,
 			     sa->id.proto, sa->mode);
-		chain_remove(sad->out, &ok, sa, false);
+		chain_remove(&sad->out, &ok, sa, false);
 	}
 }
 
@@ -275,7 +239,7 @@ struct xfrm_sa *sad_locate_locked(struct sad *sad, const xfrm_address_t *daddr,
 	struct in_hkey k;
 
 	make_in_key(&k, daddr, family, spi, proto);
-	for (struct xfrm_sa *sa = chain_head(sad->in, &k); sa; sa = sa->spi_next) {
+	for (struct xfrm_sa *sa = chain_head(&sad->in, &k); sa; sa = sa->spi_next) {
 		if (any_mark)
 			return sa;
 		if ((mark & sa->mark.m) == sa->mark.v && (!if_id || sa->if_id == if_id))
@@ -300,12 +264,9 @@ struct xfrm_sa *sad_lookup_in(const struct sad *sad, const xfrm_address_t *daddr
 			      uint32_t mark, uint32_t if_id)
 {
 	struct in_hkey k;
-	void *data;
 
 	make_in_key(&k, daddr, family, spi, proto);
-	if (rte_hash_lookup_data(sad->in, &k, &data) < 0)
-		return NULL;
-	return chain_match_in(data, mark, if_id);
+	return chain_match_in(sa_table_lookup(&sad->in, &k), mark, if_id);
 }
 
 void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
@@ -314,7 +275,6 @@ void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
 	struct in_hkey k[SAD_BURST_MAX];
 	const void *kp[SAD_BURST_MAX];
 	void *data[SAD_BURST_MAX];
-	uint64_t hits = 0;
 
 	while (n) {
 		unsigned int m = n > SAD_BURST_MAX ? SAD_BURST_MAX : n;
@@ -324,10 +284,9 @@ void sad_lookup_in_burst(const struct sad *sad, const struct sad_in_key *keys,
 				    keys[i].proto);
 			kp[i] = &k[i];
 		}
-		rte_hash_lookup_bulk_data(sad->in, kp, m, &hits, data);
+		sa_table_lookup_bulk(&sad->in, kp, m, data);
 		for (unsigned int i = 0; i < m; i++)
-			out[i] = (hits >> i) & 1 ?
-				 chain_match_in(data[i], keys[i].mark, keys[i].if_id) : NULL;
+			out[i] = chain_match_in(data[i], keys[i].mark, keys[i].if_id);
 		keys += m;
 		out += m;
 		n -= m;
@@ -351,13 +310,10 @@ struct xfrm_sa *sad_lookup_out(const struct sad *sad, const struct sad_out_key *
 {
 	struct xfrm_sa *sa, *best = NULL;
 	struct out_hkey k;
-	void *data;
 
 	make_out_key(&k, &key->saddr, &key->daddr, key->family, key->reqid, key->proto,
 		     key->mode);
-	if (rte_hash_lookup_data(sad->out, &k, &data) < 0)
-		return NULL;
-	for (sa = data; sa; sa = __atomic_load_n(&sa->out_next, __ATOMIC_ACQUIRE)) {
+	for (sa = sa_table_lookup(&sad->out, &k); sa; sa = __atomic_load_n(&sa->out_next, __ATOMIC_ACQUIRE)) {
 		if (!sa_is_valid(sa) || !sa_mark_match(sa, key->mark, key->if_id))
 			continue;
 		if (key->spi && sa->id.spi != key->spi)
@@ -659,7 +615,7 @@ void sad_get_info(struct sad *sad, struct sad_info *info)
 {
 	pthread_mutex_lock(&sad->lock);
 	info->sadcnt = sad->count;
-	info->sadhcnt = sad->max;
+	info->sadhcnt = sad->in.cap;
 	info->sadhmcnt = sad->max;
 	pthread_mutex_unlock(&sad->lock);
 }

@@ -32,9 +32,14 @@
 
 struct sad;
 
+#define SAD_DEFAULT_MAX (1u << 20)
+#define SAD_FIRST_CAPACITY 4096u
+
 struct sad_config {
 	const char *name;		/* unique per process (rte_hash names) */
-	uint32_t max_sa;		/* capacity; 0: 65536 */
+	uint32_t max_sa;		/* most SAs; 0: SAD_DEFAULT_MAX. The tables start
+					 * at SAD_FIRST_CAPACITY and double as SAs come
+					 * (one copy, readers switch at once). */
 	int socket_id;			/* NUMA socket for the tables; SOCKET_ID_ANY */
 	struct sa_rcu *rcu;		/* required: readers' RCU domain */
 	uint64_t (*clock)(void);	/* seconds; NULL: CLOCK_REALTIME */

@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SPD. Control plane: a list in insertion order plus two chained hashes
- * (by identity for NEWPOLICY/DELPOLICY by selector, by index). Data path:
- * one rte_acl context per direction and family, whose rules are ranked by
- * (priority, insertion order) so that the ACL's "highest priority wins"
- * gives the kernel's "lowest priority value, then oldest" first match.
+ * The SPD's control plane: a list in insertion order plus two chained
+ * hashes (by identity for NEWPOLICY/DELPOLICY by selector, by index), and
+ * the selector match of the kernel. The data-path index is sa/spd_match.c.
  *
- * Readers see whole rule sets: each table is a snapshot with its own
- * references to its policies, swapped in by one pointer store. Insert,
- * delete, replace and flush change the control plane only; the data path
- * moves from one snapshot to the next at spd_publish(). Marking a policy
- * unusable before its successor is published would open a window where a
- * flow matches nothing (and leaves in clear text).
+ * Insert, delete, replace and flush take effect for readers at the next
+ * spd_publish(), all together: a successor is indexed before its
+ * predecessor is unlinked, and both carry the generation they appear or
+ * disappear in. Hiding a policy before its successor is published would
+ * open a window where a flow matches nothing (and leaves in clear text).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -20,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <rte_acl.h>
 #include <rte_jhash.h>
 
 #include "sa/internal.h"
@@ -286,19 +282,6 @@ struct spd *spd_create(const struct spd_config *cfg)
 	return spd;
 }
 
-static void table_free(void *arg)
-{
-	struct spd_table *t = arg;
-
-	if (!t)
-		return;
-	if (t->ctx)
-		rte_acl_free(t->ctx);
-	for (uint32_t i = 0; i < t->n; i++)
-		policy_put(t->pols[i]);
-	free(t);
-}
-
 void spd_destroy(struct spd *spd)
 {
 	if (!spd)
@@ -306,9 +289,8 @@ void spd_destroy(struct spd *spd)
 	spd_flush(spd, XFRM_POLICY_TYPE_MAIN);
 	spd_flush(spd, XFRM_POLICY_TYPE_SUB);
 	sa_rcu_barrier(spd->rcu);
-	for (int d = 0; d < XFRM_POLICY_MAX; d++)
-		for (int f = 0; f < 2; f++)
-			table_free(spd->tables[d][f]);
+	spd_match_destroy(spd);
+	sa_rcu_barrier(spd->rcu);
 	free(spd->id_tab);
 	free(spd->idx_tab);
 	pthread_mutex_destroy(&spd->lock);
@@ -363,21 +345,10 @@ static uint32_t gen_index(struct spd *spd, uint8_t dir, uint32_t want)
 	}
 }
 
-static void mark_dirty(struct spd *spd, const struct xfrm_policy *pol)
-{
-	spd->dirty[pol->dir][sa_family_idx(pol->sel.family)] = true;
-}
-
-static void deferred_policy_put(void *arg)
-{
-	policy_put(arg);
-}
-
 /*
  * Out of the control plane at once; the data path keeps answering with it
- * until the table of its direction and family is rebuilt and published
- * (spd_publish), so that a replacement or a re-add in the same burst takes
- * its place without a moment where no policy matches.
+ * until the next spd_publish, so that a replacement or a re-add in the same
+ * burst takes its place without a moment where no policy matches.
  */
 void spd_unlink_locked(struct spd *spd, struct xfrm_policy *pol)
 {
@@ -387,10 +358,9 @@ void spd_unlink_locked(struct spd *spd, struct xfrm_policy *pol)
 	sa_list_del(&pol->all);
 	spd->count[pol->dir]--;
 	spd->total--;
-	mark_dirty(spd, pol);
 	__atomic_store_n(&pol->dead, 1, __ATOMIC_RELEASE);
 	pol->spd = NULL;
-	sa_rcu_defer(spd->rcu, deferred_policy_put, pol);
+	spd_match_unlink(spd, pol);
 }
 
 int spd_insert(struct spd *spd, struct xfrm_policy *pol, bool excl,
@@ -406,7 +376,8 @@ int spd_insert(struct spd *spd, struct xfrm_policy *pol, bool excl,
 	pol->sel = sel;
 	pol->id_hash = ident_hash(&pol->sel, &pol->mark, pol->if_id, pol->dir, pol->type);
 	pthread_mutex_lock(&spd->lock);
-	if (pol->spd) {
+	spd_match_reap(spd);
+	if (pol->spd || pol->dp_shape) {	/* in the SPD, or still seen by readers */
 		rc = -EEXIST;
 		goto unlock;
 	}
@@ -420,17 +391,20 @@ int spd_insert(struct spd *spd, struct xfrm_policy *pol, bool excl,
 		rc = -ENOSPC;
 		goto unlock;
 	}
+	pol->index = old ? old->index : gen_index(spd, pol->dir, pol->index);
+	pol->pos = old ? old->pos : spd->pos_gen + 1;
+	/* the successor is indexed before its predecessor is unlinked: no gap */
+	rc = spd_match_link(spd, pol);
+	if (rc)
+		goto unlock;
 	if (old) {
-		pol->index = old->index;
-		pol->pos = old->pos;
 		if (replaced) {
 			policy_hold(old);
 			*replaced = old;
 		}
 		spd_unlink_locked(spd, old);
 	} else {
-		pol->index = gen_index(spd, pol->dir, pol->index);
-		pol->pos = ++spd->pos_gen;
+		spd->pos_gen++;
 	}
 	pol->curlft.add_time = spd->clock();
 	pol->dead = 0;
@@ -442,7 +416,6 @@ int spd_insert(struct spd *spd, struct xfrm_policy *pol, bool excl,
 	hash_link(spd, pol);
 	spd->count[pol->dir]++;
 	spd->total++;
-	mark_dirty(spd, pol);
 	if (spd->total > spd->nbuckets)
 		hash_grow(spd);
 unlock:
@@ -478,6 +451,7 @@ static int get_or_delete(struct spd *spd, const struct spd_id *id, struct xfrm_p
 	if (id->dir >= XFRM_POLICY_MAX)
 		return -EINVAL;
 	pthread_mutex_lock(&spd->lock);
+	spd_match_reap(spd);
 	p = find_id_locked(spd, id);
 	if (p) {
 		if (out) {
@@ -523,6 +497,7 @@ unsigned int spd_flush(struct spd *spd, uint8_t type)
 	unsigned int count = 0;
 
 	pthread_mutex_lock(&spd->lock);
+	spd_match_reap(spd);
 	for (n = spd->all.next; n != &spd->all; n = next) {
 		struct xfrm_policy *p = sa_container_of(n, struct xfrm_policy, all);
 
@@ -642,326 +617,14 @@ bool spd_selector_match(const struct xfrm_selector *sel, const struct spd_flow *
 	       (!sel->ifindex || (uint32_t)sel->ifindex == f->ifindex);
 }
 
-/* ---- rte_acl rule sets ---- */
-
-/* Classification keys, network byte order, 4-byte groups. */
-struct acl_key4 {
-	uint8_t proto;
-	uint8_t pad[3];
-	uint32_t ifindex;
-	uint32_t src;
-	uint32_t dst;
-	uint16_t sport;
-	uint16_t dport;
-	uint32_t mark;
-	uint32_t if_id;
-};
-
-struct acl_key6 {
-	uint8_t proto;
-	uint8_t pad[3];
-	uint32_t ifindex;
-	uint32_t src[4];
-	uint32_t dst[4];
-	uint16_t sport;
-	uint16_t dport;
-	uint32_t mark;
-	uint32_t if_id;
-};
-
-#define ACL_FIELDS4 8
-#define ACL_FIELDS6 14
-RTE_ACL_RULE_DEF(acl_rule, ACL_FIELDS6);
-
-static void acl_def(struct rte_acl_field_def *d, unsigned int *n, uint8_t type, uint8_t size,
-		    uint8_t input, uint32_t offset)
-{
-	d[*n] = (struct rte_acl_field_def){
-		.type = type, .size = size, .field_index = (uint8_t)*n,
-		.input_index = input, .offset = offset,
-	};
-	(*n)++;
-}
-
-/*
- * Field definitions: proto, ifindex, source words, destination words,
- * sport + dport (one 4-byte input group), mark, if_id.
- */
-static unsigned int acl_defs(struct rte_acl_field_def *d, bool v6)
-{
-	unsigned int words = v6 ? 4 : 1, n = 0;
-	uint8_t in = 0;
-	uint32_t src = v6 ? offsetof(struct acl_key6, src) : offsetof(struct acl_key4, src);
-	uint32_t dst = v6 ? offsetof(struct acl_key6, dst) : offsetof(struct acl_key4, dst);
-	uint32_t ports = v6 ? offsetof(struct acl_key6, sport) : offsetof(struct acl_key4, sport);
-	uint32_t mark = v6 ? offsetof(struct acl_key6, mark) : offsetof(struct acl_key4, mark);
-
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 1, in++, 0);
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 4, in++, 4);
-	for (unsigned int i = 0; i < words; i++)
-		acl_def(d, &n, RTE_ACL_FIELD_TYPE_MASK, 4, in++, src + 4 * i);
-	for (unsigned int i = 0; i < words; i++)
-		acl_def(d, &n, RTE_ACL_FIELD_TYPE_MASK, 4, in++, dst + 4 * i);
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 2, in, ports);
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 2, in++, ports + 2);
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 4, in++, mark);
-	acl_def(d, &n, RTE_ACL_FIELD_TYPE_BITMASK, 4, in++, mark + 4);
-	return n;
-}
-
-/* Per-word prefix lengths of an address prefix: MASK fields. */
-static void set_prefix(struct rte_acl_field *f, const void *addr, unsigned int plen,
-		       unsigned int words)
-{
-	for (unsigned int i = 0; i < words; i++) {
-		uint32_t w, bits = plen > 32 * i ? plen - 32 * i : 0;
-
-		if (bits > 32)
-			bits = 32;
-		memcpy(&w, (const uint8_t *)addr + 4 * i, 4);
-		w = ntohl(w);
-		f[i].value.u32 = bits ? w & (uint32_t)(~0ull << (32 - bits)) : 0;
-		f[i].mask_range.u32 = bits;
-	}
-}
-
-static void fill_rule(struct acl_rule *r, const struct xfrm_policy *p, uint32_t rank, bool v6)
-{
-	const struct xfrm_selector *s = &p->sel;
-	unsigned int words = v6 ? 4 : 1, n = 2;
-	struct rte_acl_field *f = r->field;
-
-	memset(r, 0, sizeof(*r));
-	r->data.category_mask = 1;
-	r->data.priority = (int32_t)(RTE_ACL_MAX_PRIORITY - rank);
-	r->data.userdata = rank + 1;
-	f[0].value.u8 = s->proto;
-	f[0].mask_range.u8 = s->proto ? 0xff : 0;
-	f[1].value.u32 = (uint32_t)s->ifindex;
-	f[1].mask_range.u32 = s->ifindex ? ~0u : 0;
-	set_prefix(&f[n], &s->saddr, s->prefixlen_s, words);
-	n += words;
-	set_prefix(&f[n], &s->daddr, s->prefixlen_d, words);
-	n += words;
-	f[n].value.u16 = ntohs(s->sport) & ntohs(s->sport_mask);
-	f[n++].mask_range.u16 = ntohs(s->sport_mask);
-	f[n].value.u16 = ntohs(s->dport) & ntohs(s->dport_mask);
-	f[n++].mask_range.u16 = ntohs(s->dport_mask);
-	f[n].value.u32 = p->mark.v;
-	f[n++].mask_range.u32 = p->mark.m;
-	f[n].value.u32 = p->if_id;
-	f[n].mask_range.u32 = ~0u;
-}
-
-static int by_rank(const void *a, const void *b)
-{
-	const struct xfrm_policy *x = *(struct xfrm_policy *const *)a;
-	const struct xfrm_policy *y = *(struct xfrm_policy *const *)b;
-
-	if (x->priority != y->priority)
-		return x->priority < y->priority ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* Can this policy ever match a packet (data path sees MAIN only)? */
-static bool acl_candidate(const struct xfrm_policy *p, uint8_t dir, int fam)
-{
-	return p->dir == dir && sa_family_idx(p->sel.family) == fam &&
-	       p->type == XFRM_POLICY_TYPE_MAIN && !(p->mark.v & ~p->mark.m);
-}
-
-static int acl_build(struct spd *spd, struct spd_table *t, bool v6)
-{
-	struct rte_acl_config cfg = { .num_categories = 1 };
-	char name[RTE_ACL_NAMESIZE];
-	struct rte_acl_param prm = {
-		.name = name,
-		.socket_id = spd->socket_id,
-		.rule_size = RTE_ACL_RULE_SZ(v6 ? ACL_FIELDS6 : ACL_FIELDS4),
-		.max_rule_num = t->n,
-	};
-	uint8_t *rules;
-	int rc;
-
-	snprintf(name, sizeof(name), "%s_%u", spd->name, ++spd->acl_gen);
-	cfg.num_fields = acl_defs(cfg.defs, v6);
-	rules = calloc(t->n, prm.rule_size);
-	if (!rules)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < t->n; i++) {
-		struct acl_rule r;
-
-		fill_rule(&r, t->pols[i], i, v6);
-		memcpy(rules + (size_t)i * prm.rule_size, &r, prm.rule_size);
-	}
-	t->ctx = rte_acl_create(&prm);
-	if (!t->ctx) {
-		free(rules);
-		return -ENOMEM;
-	}
-	rc = rte_acl_add_rules(t->ctx, (const struct rte_acl_rule *)rules, t->n);
-	if (!rc)
-		rc = rte_acl_build(t->ctx, &cfg);
-	free(rules);
-	if (rc) {
-		rte_acl_free(t->ctx);
-		t->ctx = NULL;
-	}
-	return rc;
-}
-
-static struct spd_table *table_build(struct spd *spd, uint8_t dir, int fam, int *err)
-{
-	struct sa_list_node *n;
-	struct spd_table *t;
-	uint32_t cnt = 0;
-
-	for (n = spd->all.next; n != &spd->all; n = n->next)
-		if (!n->marker && acl_candidate(sa_container_of(n, struct xfrm_policy, all), dir, fam))
-			cnt++;
-	t = calloc(1, sizeof(*t) + cnt * sizeof(t->pols[0]));
-	if (!t) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	for (n = spd->all.next; n != &spd->all; n = n->next) {
-		struct xfrm_policy *p = sa_container_of(n, struct xfrm_policy, all);
-
-		if (!n->marker && acl_candidate(p, dir, fam))
-			t->pols[t->n++] = p;
-	}
-	qsort(t->pols, t->n, sizeof(t->pols[0]), by_rank);
-	if (t->n) {
-		*err = acl_build(spd, t, fam);
-		if (*err) {
-			free(t);
-			return NULL;
-		}
-	}
-	for (uint32_t i = 0; i < t->n; i++)
-		policy_hold(t->pols[i]);
-	return t;
-}
-
 int spd_publish(struct spd *spd)
 {
-	int rc = 0;
+	int rc;
 
 	pthread_mutex_lock(&spd->lock);
-	for (uint8_t d = 0; d < XFRM_POLICY_MAX; d++) {
-		for (int f = 0; f < 2; f++) {
-			struct spd_table *t, *old;
-			int err = 0;
-
-			if (!spd->dirty[d][f])
-				continue;
-			t = table_build(spd, d, f, &err);
-			if (!t) {
-				rc = err;
-				continue;
-			}
-			old = spd->tables[d][f];
-			__atomic_store_n(&spd->tables[d][f], t, __ATOMIC_RELEASE);
-			spd->dirty[d][f] = false;
-			if (old)
-				sa_rcu_defer(spd->rcu, table_free, old);
-		}
-	}
+	spd_match_reap(spd);
+	rc = spd_match_publish(spd);
 	pthread_mutex_unlock(&spd->lock);
 	sa_rcu_reclaim(spd->rcu);
 	return rc;
-}
-
-/* ---- data path ---- */
-
-static void flow_key4(struct acl_key4 *k, const struct spd_flow *f)
-{
-	memset(k, 0, sizeof(*k));
-	k->proto = f->proto;
-	k->ifindex = htonl(f->ifindex);
-	memcpy(&k->src, &f->saddr, 4);
-	memcpy(&k->dst, &f->daddr, 4);
-	k->sport = f->sport;
-	k->dport = f->dport;
-	k->mark = htonl(f->mark);
-	k->if_id = htonl(f->if_id);
-}
-
-static void flow_key6(struct acl_key6 *k, const struct spd_flow *f)
-{
-	memset(k, 0, sizeof(*k));
-	k->proto = f->proto;
-	k->ifindex = htonl(f->ifindex);
-	memcpy(k->src, &f->saddr, 16);
-	memcpy(k->dst, &f->daddr, 16);
-	k->sport = f->sport;
-	k->dport = f->dport;
-	k->mark = htonl(f->mark);
-	k->if_id = htonl(f->if_id);
-}
-
-/*
- * ACL result -> policy. A policy unlinked since the build still answers: the
- * published table is the rule set readers use until its replacement is
- * published (it holds a reference, freed after a grace period), so a
- * replaced policy is seen as itself or as its replacement, never as a gap.
- */
-static inline struct xfrm_policy *resolve(const struct spd_table *t, uint32_t res)
-{
-	return res ? t->pols[res - 1] : NULL;
-}
-
-struct xfrm_policy *spd_lookup(const struct spd *spd, uint8_t dir, const struct spd_flow *f)
-{
-	struct spd_table *t;
-	union {
-		struct acl_key4 k4;
-		struct acl_key6 k6;
-	} k;
-	const uint8_t *data[1] = { (const uint8_t *)&k };
-	uint32_t res = 0;
-
-	if (unlikely(dir >= XFRM_POLICY_MAX))
-		return NULL;
-	t = __atomic_load_n(&spd->tables[dir][sa_family_idx(f->family)], __ATOMIC_ACQUIRE);
-	if (!t || !t->ctx)
-		return NULL;
-	if (f->family == AF_INET6)
-		flow_key6(&k.k6, f);
-	else
-		flow_key4(&k.k4, f);
-	rte_acl_classify(t->ctx, data, &res, 1, 1);
-	return resolve(t, res);
-}
-
-void spd_lookup_burst(const struct spd *spd, uint8_t dir, uint16_t family,
-		      const struct spd_flow *flows, unsigned int n, struct xfrm_policy **out)
-{
-	union {
-		struct acl_key4 k4;
-		struct acl_key6 k6;
-	} k[SPD_BURST_MAX];
-	const uint8_t *data[SPD_BURST_MAX];
-	uint32_t res[SPD_BURST_MAX];
-	struct spd_table *t;
-
-	if (unlikely(dir >= XFRM_POLICY_MAX) || n > SPD_BURST_MAX) {
-		memset(out, 0, n * sizeof(*out));
-		return;
-	}
-	t = __atomic_load_n(&spd->tables[dir][sa_family_idx(family)], __ATOMIC_ACQUIRE);
-	if (!t || !t->ctx) {
-		memset(out, 0, n * sizeof(*out));
-		return;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (family == AF_INET6)
-			flow_key6(&k[i].k6, &flows[i]);
-		else
-			flow_key4(&k[i].k4, &flows[i]);
-		data[i] = (const uint8_t *)&k[i];
-	}
-	rte_acl_classify(t->ctx, data, res, n, 1);
-	for (unsigned int i = 0; i < n; i++)
-		out[i] = resolve(t, res[i]);
 }

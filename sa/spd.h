@@ -9,20 +9,21 @@
  * to XFRM_MAX_DEPTH templates.
  *
  * Data-path lookup returns the first policy matching a flow by priority
- * (lower value first), then insertion order, as the kernel. It runs on DPDK
- * rte_acl, one context per direction and family, rebuilt by the control
- * plane and published with RCU. Rebuilding is batched: insert/delete only
- * mark the tables dirty; spd_publish() rebuilds what changed. The netlink
- * server calls it when its socket is drained (so `ip -batch` with 100k
- * policies rebuilds once per burst), and spd_tick() calls it too.
+ * (lower value first), then insertion order, as the kernel. It is a
+ * tuple-space search (sa/spd_match.h, docs/SPD.md): policies grouped by
+ * the shape of their selector, one lock-free rte_hash per shape. A change
+ * costs O(1) hash operations plus a walk of the few policies sharing its
+ * exact key; spd_publish() makes every change since the last publish
+ * visible at once (one pointer store per direction and family). The
+ * netlink server calls it when its socket is drained, and spd_tick() too.
  *
  * The data path sees the rule set of the last publish, whole: a new policy
  * is seen, and a deleted, replaced or flushed one stops answering, when the
- * table of its direction and family is next published. So UPDPOLICY,
- * DELPOLICY + NEWPOLICY and FLUSHPOLICY + re-adds within one burst switch
- * atomically for readers: a flow gets the old policy or the new one, never
- * no policy (which would send it in clear text). If a rebuild fails, the
- * previous rule set stays in use and the next publish retries.
+ * SPD is next published. So UPDPOLICY, DELPOLICY + NEWPOLICY and
+ * FLUSHPOLICY + re-adds within one burst switch atomically for readers: a
+ * flow gets the old policy or the new one, never no policy (which would
+ * send it in clear text). If a publish fails (no memory), the previous
+ * rule set stays in use and the next publish retries.
  *
  * Control-plane functions are serialised by the SPD's mutex; errors follow
  * the kernel's xfrm_policy_insert/byid/bysel (EEXIST, ENOENT, EINVAL).
@@ -85,6 +86,12 @@ struct xfrm_policy {
 	struct xfrm_policy *idx_next;	/* control-plane hash by index */
 	struct sa_list_node all;
 	struct spd *spd;
+
+	/* ---- data-path index (sa/spd_match.c) ---- */
+	struct xfrm_policy *dp_next;	/* chain of one key, by (priority, pos); RCU */
+	struct spd_shape *dp_shape;	/* NULL: not in the data path */
+	uint64_t born, died;		/* visible in views of generation [born, died) */
+	struct xfrm_policy *dying_next;	/* unlinked, awaiting its grace period */
 };
 
 /* Zeroed policy, refcnt 1, lifetimes XFRM_INF, type MAIN. NULL on no memory. */
@@ -107,7 +114,7 @@ static inline void policy_hold(struct xfrm_policy *pol)
 void policy_put(struct xfrm_policy *pol);
 
 struct spd_config {
-	const char *name;		/* unique per process (rte_acl names) */
+	const char *name;		/* unique per process */
 	uint32_t max_rules;		/* per direction and family; 0: 1 << 20 */
 	int socket_id;
 	struct sa_rcu *rcu;		/* required */
@@ -203,9 +210,9 @@ int spd_set_default(struct spd *spd, uint8_t dir, uint8_t action);
 uint8_t spd_get_default(const struct spd *spd, uint8_t dir);
 
 /*
- * Rebuild and RCU-publish the rte_acl contexts of the directions/families
- * that changed. Returns 0 or a negative errno from the ACL build (the old
- * tables stay published then).
+ * RCU-publish every change since the last publish, at once. O(shapes) of
+ * the directions/families that changed. 0 or -ENOMEM (the old rule set
+ * stays published then).
  */
 int spd_publish(struct spd *spd);
 

@@ -80,6 +80,11 @@ static void test_good(void **state)
 	assert_int_equal(cfg.icmp_rate, 50);
 	assert_int_equal(cfg.neigh_queue, 8);
 	assert_int_equal(cfg.idle_us, 0);
+	assert_int_equal(cfg.sad_max, 1u << 20);	/* default */
+	xgw_config_free(&cfg);
+	assert_int_equal(xgw_config_parse("sad.conf", "sad max 2000000\n", &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.sad_max, 2000000);
 	xgw_config_free(&cfg);
 }
 
@@ -120,6 +125,8 @@ static const struct {
 	{ "xfrmi x if_id 7\nport x p\n", "t.conf:2: port 'x': the name of an XFRM interface already" },
 	{ "xfrmi x if_id 7\nroute 10.0.0.0/8 via 10.0.0.1 dev x\n",
 	  "t.conf:2: a route into XFRM interface x takes no 'via'" },
+	{ "sad max 0\n", "t.conf:1: sad max: 0 is outside 1..67108864" },
+	{ "sad 5\n", "t.conf:1: usage: sad max N" },
 };
 
 static void test_bad(void **state)

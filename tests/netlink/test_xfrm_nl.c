@@ -6,7 +6,8 @@
  * attribute policy (truncated, short, oversized, unknown attributes), the
  * attribute combinations verify_newsa refuses, each with its errno and
  * extack text, dump pagination, multicast delivery by group, NEWAE
- * events from the replay thresholds, and xfrmgw's own drop counters message.
+ * events from the replay thresholds, xfrmgw's own drop counters message, and
+ * a long dump that leaves room for another client's request.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -93,7 +94,9 @@ static bool recv_frame(struct fx *f, struct client *c, struct frame *out)
 	return true;
 }
 
-static void connect_client(struct fx *f, struct client *c, uint32_t pid, uint32_t groups)
+/* sndbuf: the server end's send buffer (0: default); true if it could be set. */
+static bool connect_client_buf(struct fx *f, struct client *c, uint32_t pid, uint32_t groups,
+			       int sndbuf)
 {
 	struct xfrmgw_shim_hello h = { XFRMGW_SHIM_VERSION, NETLINK_XFRM, pid, 0, groups };
 	struct xfrmgw_shim_opt o = { NETLINK_EXT_ACK, 1 };
@@ -101,7 +104,11 @@ static void connect_client(struct fx *f, struct client *c, uint32_t pid, uint32_
 	struct frame *fr = malloc(sizeof(*fr));
 	int sv[2];
 
+	bool set = false;
+
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	if (sndbuf)	/* beyond wmem_max needs CAP_NET_ADMIN */
+		set = !setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
 	assert_int_equal(xnl_server_attach(f->srv, sv[0]), 0);
 	c->fd = sv[1];
 	send_frame(c->fd, XFRMGW_SHIM_HELLO, &h, sizeof(h));
@@ -112,6 +119,12 @@ static void connect_client(struct fx *f, struct client *c, uint32_t pid, uint32_
 	c->nl_pid = w.nl_pid;
 	send_frame(c->fd, XFRMGW_SHIM_SETOPT, &o, sizeof(o));
 	free(fr);
+	return set;
+}
+
+static void connect_client(struct fx *f, struct client *c, uint32_t pid, uint32_t groups)
+{
+	connect_client_buf(f, c, pid, groups, 0);
 }
 
 static int setup(void **state)
@@ -1133,6 +1146,74 @@ static void test_batch_datagram(void **state)
 	assert_int_equal(k.error, 0);
 }
 
+/* Frames waiting on a client's socket, read without running the server. */
+static int take_frames(struct client *c, bool *done)
+{
+	uint8_t buf[BUF];
+	int frames = 0;
+	ssize_t n;
+
+	*done = false;
+	while ((n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= (ssize_t)sizeof(struct xfrmgw_shim_hdr)) {
+		int rem = (int)(n - (ssize_t)sizeof(struct xfrmgw_shim_hdr));
+		struct nlmsghdr *nlh = (void *)(buf + sizeof(struct xfrmgw_shim_hdr));
+
+		for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
+			*done |= nlh->nlmsg_type == NLMSG_DONE;
+		frames++;
+	}
+	return frames;
+}
+
+/*
+ * A long dump does not hold the server: one wake-up makes a bounded batch of
+ * its pages even when the reader's socket could take them all, and another
+ * client's request in the same wake-up is answered before the dump is done.
+ */
+static void test_dump_does_not_starve(void **state)
+{
+	struct fx *f = *state;
+	struct client big = { 0 };
+	bool roomy = connect_client_buf(f, &big, 3000, 0, 8 << 20);
+	struct xfrm_usersa_id id = { .spi = htonl(0x10000), .family = AF_INET,
+				     .proto = IPPROTO_ESP };
+	uint8_t buf[256], rb[BUF];
+	struct nlmsghdr *nlh;
+	int first, more, frames;
+	bool done;
+	ssize_t n;
+
+	for (int i = 0; i < 600; i++)
+		add_gcm_sa(f, 0x10000 + i);
+	drain(f, &big);
+	nlh = msg_start(buf, &big, XFRM_MSG_GETSA, NLM_F_DUMP, NULL, 0);
+	send_msg(&big, nlh);
+	addr4(&id.daddr, 0x0a000002);
+	nlh = msg_start(buf, &f->b, XFRM_MSG_GETSA, 0, &id, sizeof(id));
+	send_msg(&f->b, nlh);
+	xnl_server_process(f->srv);
+	/* b has its SA ... */
+	n = recv(f->b.fd, rb, sizeof(rb), MSG_DONTWAIT);
+	assert_true(n > (ssize_t)sizeof(struct xfrmgw_shim_hdr));
+	nlh = (void *)(rb + sizeof(struct xfrmgw_shim_hdr));
+	assert_int_equal(nlh->nlmsg_type, XFRM_MSG_NEWSA);
+	/* ... while the dumper has only the first pages, though it has room for all */
+	first = take_frames(&big, &done);
+	assert_false(done);
+	assert_true(first >= 1 && first <= 32);
+	if (roomy)
+		assert_int_equal(first, 32);
+	for (frames = first; !done; frames += more) {
+		xnl_server_process(f->srv);
+		more = take_frames(&big, &done);
+		assert_true(more >= 1 && more <= 33);	/* 32 pages, then DONE */
+	}
+	print_message("600 SAs: %d frames, %d in the first wake-up (big buffer: %s)\n", frames,
+		      first, roomy ? "yes" : "no");
+	assert_true(frames > first);
+	close(big.fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1150,6 +1231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flushsa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_datagram, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_does_not_starve, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

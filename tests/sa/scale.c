@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <rte_eal.h>
+#include <rte_malloc.h>
 
 #include "sa/sad.h"
 #include "sa/spd.h"
@@ -22,6 +23,25 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);	/* other load on the box does not count */
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* DPDK heap in use (all sockets) and the process's resident set, bytes. */
+static void mem_now(double *heap, double *rss)
+{
+	struct rte_malloc_socket_stats st;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	*heap = 0;
+	*rss = 0;
+	for (int s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (!rte_malloc_get_socket_stats(s, &st))
+			*heap += (double)st.heap_allocsz_bytes;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			*rss = atof(line + 6) * 1024;
+	if (f)
+		fclose(f);
 }
 
 static void v4(xfrm_address_t *a, uint32_t host)
@@ -65,12 +85,15 @@ static void bench_aevents(struct sad *sad, uint32_t n)
 
 static void bench_sad(struct sa_rcu *rcu, uint32_t n)
 {
-	struct sad_config cfg = { .name = "bsad", .max_sa = n, .rcu = rcu };
-	struct sad *sad = sad_create(&cfg);
+	struct sad_config cfg = { .name = "bsad", .rcu = rcu };	/* default max, grows */
 	uint32_t lookups = 4u << 20, found = 0;
 	struct sad_in_key keys[SAD_BURST_MAX];
 	struct xfrm_sa *out[SAD_BURST_MAX];
-	double t0, t1, t2;
+	double t0, t1, t2, heap0, rss0, heap1, rss1;
+	struct sad *sad;
+
+	mem_now(&heap0, &rss0);
+	sad = sad_create(&cfg);
 
 	if (!sad) {
 		fprintf(stderr, "sad_create(%u) failed\n", n);
@@ -93,6 +116,10 @@ static void bench_sad(struct sa_rcu *rcu, uint32_t n)
 		sa_put(sa);
 	}
 	t1 = now_s();
+	mem_now(&heap1, &rss1);
+	printf("SAD %8u SAs: memory per SA %.0f B of DPDK heap (tables) + %.0f B of RSS "
+	       "(SA objects; RSS includes the heap pages touched)\n", n, (heap1 - heap0) / n,
+	       (rss1 - rss0) / n);
 	for (uint32_t i = 0; i < lookups; i++) {
 		uint32_t k = (i * 2654435761u) % n;
 		xfrm_address_t d;
@@ -124,50 +151,99 @@ static void bench_sad(struct sa_rcu *rcu, uint32_t n)
 	printf("    teardown %.2f s\n", now_s() - t1);
 }
 
+static struct xfrm_policy *bench_policy(uint32_t i)
+{
+	struct xfrm_policy *p = policy_alloc();
+
+	p->sel.family = AF_INET;
+	v4(&p->sel.saddr, 0xac100000u + ((i & 0xff) << 8));
+	p->sel.prefixlen_s = 24;
+	v4(&p->sel.daddr, 0x0a000000u + (i << 8));
+	p->sel.prefixlen_d = 24;
+	p->dir = XFRM_POLICY_OUT;
+	p->priority = 1000 + (i % 7);
+	p->action = XFRM_POLICY_ALLOW;
+	return p;
+}
+
+static void bench_flow(struct spd_flow *f, uint32_t k)
+{
+	memset(f, 0, sizeof(*f));
+	f->family = AF_INET;
+	v4(&f->saddr, 0xac100000u + ((k & 0xff) << 8) + 5);
+	v4(&f->daddr, 0x0a000000u + (k << 8) + 9);
+	f->proto = IPPROTO_UDP;
+}
+
+/*
+ * n /24-to-/24 policies plus a catch-all of worse priority (two shapes):
+ * install, publish, single and burst lookups, then one change + publish at n.
+ */
 static void bench_spd(struct sa_rcu *rcu, uint32_t n)
 {
 	struct spd_config cfg = { .name = "bspd", .rcu = rcu };
 	struct spd *spd = spd_create(&cfg);
-	uint32_t lookups = 1u << 20, found = 0;
-	double t0, t1, t2, t3;
+	uint32_t lookups = 1u << 20, found = 0, changes = 1000;
+	struct spd_flow fl[SPD_BURST_MAX];
+	struct xfrm_policy *out[SPD_BURST_MAX], *any;
+	double t0, t1, t2, t3, t4, t5, t6;
 
 	if (!spd)
 		return;
 	t0 = now_s();
 	for (uint32_t i = 0; i < n; i++) {
-		struct xfrm_policy *p = policy_alloc();
+		struct xfrm_policy *p = bench_policy(i);
 
-		p->sel.family = AF_INET;
-		v4(&p->sel.saddr, 0xac100000u + ((i & 0xff) << 8));
-		p->sel.prefixlen_s = 24;
-		v4(&p->sel.daddr, 0x0a000000u + (i << 8));
-		p->sel.prefixlen_d = 24;
-		p->dir = XFRM_POLICY_OUT;
-		p->priority = 1000 + (i % 7);
-		p->action = XFRM_POLICY_ALLOW;
 		if (spd_insert(spd, p, true, NULL))
 			fprintf(stderr, "insert %u failed\n", i);
 		policy_put(p);
 	}
+	any = policy_alloc();
+	any->sel.family = AF_INET;
+	any->dir = XFRM_POLICY_OUT;
+	any->priority = 5000;
+	spd_insert(spd, any, true, NULL);
+	policy_put(any);
 	t1 = now_s();
 	if (spd_publish(spd))
 		fprintf(stderr, "publish failed\n");
 	t2 = now_s();
 	for (uint32_t i = 0; i < lookups; i++) {
-		uint32_t k = (i * 2654435761u) % n;
 		struct spd_flow f;
 
-		memset(&f, 0, sizeof(f));
-		f.family = AF_INET;
-		v4(&f.saddr, 0xac100000u + ((k & 0xff) << 8) + 5);
-		v4(&f.daddr, 0x0a000000u + (k << 8) + 9);
-		f.proto = IPPROTO_UDP;
+		bench_flow(&f, (i * 2654435761u) % n);
 		found += spd_lookup(spd, XFRM_POLICY_OUT, &f) != NULL;
 	}
 	t3 = now_s();
-	printf("SPD %8u policies: insert %8.0f/s, one ACL build %.2f s (install incl. build %.0f/s), "
-	       "lookup %6.1f ns (found %u/%u)\n", n, n / (t1 - t0), t2 - t1, n / (t2 - t0),
-	       (t3 - t2) * 1e9 / lookups, found, lookups);
+	for (uint32_t i = 0; i < lookups; i += SPD_BURST_MAX) {
+		for (uint32_t j = 0; j < SPD_BURST_MAX; j++)
+			bench_flow(&fl[j], ((i + j) * 2654435761u) % n);
+		spd_lookup_burst(spd, XFRM_POLICY_OUT, AF_INET, fl, SPD_BURST_MAX, out);
+	}
+	t4 = now_s();
+	/* an IKE daemon adding then removing tunnels one by one, each published alone */
+	for (uint32_t i = 0; i < changes; i++) {
+		struct xfrm_policy *p = bench_policy(n + i);
+
+		spd_insert(spd, p, true, NULL);
+		policy_put(p);
+		spd_publish(spd);
+	}
+	t5 = now_s();
+	for (uint32_t i = 0; i < changes; i++) {
+		struct xfrm_policy *p = bench_policy(n + i);
+		struct spd_id id = { .dir = XFRM_POLICY_OUT, .sel = p->sel };
+
+		spd_delete(spd, &id, NULL);
+		policy_put(p);
+		spd_publish(spd);
+	}
+	t6 = now_s();
+	printf("SPD %8u policies: insert %8.0f/s, publish %.3f ms, lookup %6.1f ns, burst %5.1f ns "
+	       "(found %u/%u); one add+publish %.1f us, one delete+publish %.1f us\n", n,
+	       n / (t1 - t0), (t2 - t1) * 1e3, (t3 - t2) * 1e9 / lookups,
+	       (t4 - t3) * 1e9 / lookups, found, lookups, (t5 - t4) * 1e6 / changes,
+	       (t6 - t5) * 1e6 / changes);
 	spd_destroy(spd);
 }
 

@@ -4,7 +4,9 @@
  * (SPI, daddr, proto) with mark, outbound template lookup, ALLOCSPI range,
  * uniqueness and larval expiry, larval SAs of ACQUIREs (one per template,
  * completed by ALLOCSPI + UPDSA or replaced by NEWSA, hard expiry), NEWAE
- * thresholds, dump cursors, flush, counts.
+ * thresholds, dump cursors, flush, counts; tables that grow past 65,536
+ * SAs (sad max) key batch by key batch while a reader keeps finding the SAs
+ * already there and SAs are deleted from the table being emptied.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 
 #include <cmocka.h>
 #include <netinet/in.h>
+#include <pthread.h>
 
 #include <linux/ipsec.h>
 
@@ -612,6 +615,131 @@ static void test_dump_cursor(void **state)
 	assert_int_equal(sad_flush(fx->sad, IPPROTO_ESP), 9);
 }
 
+/* ---- growth: from SAD_FIRST_CAPACITY past 65,536 up to sad max ---- */
+
+#define GROW_SAS 70000u
+#define GROW_WATCHED 64u
+#define GROW_READER 1
+
+struct grow_reader {
+	struct sad *sad;
+	struct sa_rcu *rcu;
+	uint32_t stop;
+	uint64_t misses, lookups;
+};
+
+static xfrm_address_t grow_dst(uint32_t i)
+{
+	xfrm_address_t d;
+
+	memset(&d, 0, sizeof(d));
+	d.a4 = htonl(0x0a000000u + i % 4000);
+	return d;
+}
+
+/* The first SAs must be found in every table the SAD switches to. */
+static void *grow_read(void *arg)
+{
+	struct grow_reader *r = arg;
+
+	sa_rcu_register(r->rcu, GROW_READER);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		for (uint32_t i = 0; i < GROW_WATCHED; i++) {
+			xfrm_address_t d = grow_dst(i);
+
+			r->misses += !sad_lookup_in(r->sad, &d, AF_INET, htonl(0x100 + i), IPPROTO_ESP,
+						    0, 0);
+			r->lookups++;
+		}
+		sa_rcu_quiescent(r->rcu, GROW_READER);
+	}
+	sa_rcu_unregister(r->rcu, GROW_READER);
+	return NULL;
+}
+
+/* 400 SAs deleted while the tables move keys from the old table to the new one */
+static bool grow_deleted(uint32_t i)
+{
+	return i >= 800 && i < 1200;
+}
+
+static struct xfrm_sa *grow_sa(uint32_t i)
+{
+	struct xfrm_sa *sa = mk("192.0.2.1", "10.0.0.0", 0x100 + i, IPPROTO_ESP, i);
+
+	sa->id.daddr = grow_dst(i);
+	return sa;
+}
+
+static void test_grows_past_65536(void **state)
+{
+	struct sad_config cfg = { .name = "tsadgrow", .rcu = NULL, .clock = sa_test_clock };
+	struct grow_reader r = { 0 };
+	struct sad_info info;
+	pthread_t th;
+	struct sad *sad;
+
+	(void)state;
+	r.rcu = sa_rcu_create(4);
+	cfg.rcu = r.rcu;
+	sad = sad_create(&cfg);		/* max_sa 0: the default, at least 1M */
+	assert_non_null(sad);
+	sad_get_info(sad, &info);
+	assert_true(info.sadhmcnt >= 1u << 20);
+	assert_int_equal(info.sadhcnt, SAD_FIRST_CAPACITY);
+	for (uint32_t i = 0; i < GROW_WATCHED; i++)
+		assert_int_equal(add_put(sad, grow_sa(i)), 0);
+	r.sad = sad;
+	assert_int_equal(pthread_create(&th, NULL, grow_read, &r), 0);
+	for (uint32_t i = GROW_WATCHED; i < GROW_SAS; i++) {
+		assert_int_equal(add_put(sad, grow_sa(i)), 0);
+		/* right after the tables doubled at 32768: delete SAs still in the old table */
+		if (i >= 32000 && grow_deleted(i - 32000)) {
+			xfrm_address_t d = grow_dst(i - 32000);
+
+			assert_int_equal(sad_delete(sad, &d, AF_INET, htonl(0x100 + i - 32000),
+						    IPPROTO_ESP, 0, 0, NULL), 0);
+		}
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	print_message("%llu lookups during growth, %llu misses\n",
+		      (unsigned long long)r.lookups, (unsigned long long)r.misses);
+	assert_int_equal(r.misses, 0);
+	sad_get_info(sad, &info);
+	assert_int_equal(info.sadcnt, GROW_SAS - 400);
+	assert_true(info.sadhcnt >= GROW_SAS);
+	for (uint32_t i = 0; i < GROW_SAS; i++) {
+		xfrm_address_t d = grow_dst(i);
+		struct sad_out_key ok = { .saddr = sa_test_v4("192.0.2.1"), .daddr = d,
+					  .family = AF_INET, .reqid = i, .proto = IPPROTO_ESP,
+					  .mode = XFRM_MODE_TUNNEL };
+		struct xfrm_sa *sa = sad_lookup_in(sad, &d, AF_INET, htonl(0x100 + i), IPPROTO_ESP,
+						   0, 0);
+
+		if (grow_deleted(i)) {
+			assert_null(sa);
+			assert_null(sad_lookup_out(sad, &ok));
+			continue;
+		}
+		assert_non_null(sa);
+		assert_int_equal(sa->reqid, i);
+		assert_ptr_equal(sad_lookup_out(sad, &ok), sa);
+	}
+	sad_destroy(sad);
+
+	/* sad max is a limit: the one past it is refused */
+	cfg.name = "tsadmax";
+	cfg.max_sa = 5000;
+	sad = sad_create(&cfg);
+	assert_non_null(sad);
+	for (uint32_t i = 0; i < 5000; i++)
+		assert_int_equal(add_put(sad, grow_sa(i)), 0);
+	assert_int_equal(add_put(sad, grow_sa(5000)), -ENOSPC);
+	sad_destroy(sad);
+	sa_rcu_destroy(r.rcu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +751,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_acquire_larval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aevents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_cursor, setup, teardown),
+		cmocka_unit_test(test_grows_past_65536),
 	};
 
 	if (sa_test_eal_init("test_sad"))
