@@ -16,7 +16,9 @@
 # Every charon runs in its own mount namespace with a private /run, its own
 # strongswan.conf (STRONGSWAN_CONF) and its vici socket in the run directory.
 # Every xfrmgw runs with its own --file-prefix and control socket. Only PIDs
-# started here are killed; every command is bounded by timeout.
+# started here are killed; every command is bounded by timeout. Namespaces,
+# processes, checks, waits and the gateway's start and stop are those of
+# tests/lib/netns.sh (XI_PIDS is its NETNS_PIDS: "node:kind:pid").
 #
 # Settings (environment):
 #   XI_BUILD   build directory (default: build)
@@ -35,20 +37,19 @@
 #              control plane only (SAs are installed but carry no traffic)
 
 XI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$XI_DIR/../tests/lib/netns.sh"
+declare -n XI_PIDS=NETNS_PIDS
 XI_BUILD=${XI_BUILD:-build}
 XI_BUILD=$(cd "$XI_BUILD" 2>/dev/null && pwd || echo "$XI_BUILD")
 XI_PREFIX=${XI_PREFIX:-xi$$}
 XI_EAST_MODE=${XI_EAST_MODE:-gateway}
-XI_PY=/usr/bin/python3
+XI_PY=$NETNS_PY
 XI_GW=${XI_GW:-$XI_BUILD/dataplane/xfrmgw}
 XI_EXEC=$XI_BUILD/netlink/shim/xfrmgw-exec
+NETNS_GW=$XI_GW NETNS_EXEC=$XI_EXEC
 XI_CTL=$XI_BUILD/tools/xfrmgw-ctl
 XI_CHARON=/usr/lib/ipsec/charon
 XI_PSK=${XI_PSK:-interop-psk-0123456789abcdef}
-XI_PIDS=()		# "node:kind:pid", started here, killed in reverse order
-XI_NODES=()		# namespaces created here
-XI_FAILS=0
-XI_PASSES=0
 
 xi_ns() { echo "$XI_PREFIX-$1"; }
 xi_in() { local n=$1; shift; ip netns exec "$(xi_ns "$n")" "$@"; }
@@ -57,27 +58,14 @@ xi_log() { echo "[$(date +%T)] $*"; }
 xi_die() { echo "FAIL: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- checks --
-xi_ok() { echo "ok   - $1"; XI_PASSES=$((XI_PASSES + 1)); }
-xi_not_ok() {
-	echo "FAIL - $1"
-	[ $# -ge 2 ] && [ -s "$2" ] && sed 's/^/       /' "$2"
-	XI_FAILS=$((XI_FAILS + 1))
-}
-# xi_check NAME COMMAND...: run COMMAND (output kept in the run dir)
-xi_check() {
-	local name=$1 out=$XI_RUN/check.out
-	shift
-	if "$@" > "$out" 2>&1; then
-		xi_ok "$name"
-		[ -n "${XI_VERBOSE:-}${XI_SHOW:-}" ] && sed 's/^/       /' "$out"
-		return 0
-	fi
-	xi_not_ok "$name" "$out"
-	return 1
-}
+xi_ok() { netns_ok "$@"; }
+xi_not_ok() { netns_not_ok "$@"; }
+# xi_check NAME COMMAND...: run COMMAND; its output shown on failure (and
+# with XI_VERBOSE or XI_SHOW on success too)
+xi_check() { NETNS_VERBOSE="${XI_VERBOSE:-}${XI_SHOW:-}" netns_check "$@"; }
 xi_summary() {
-	echo "# $XI_PASSES passed, $XI_FAILS failed"
-	[ "$XI_FAILS" = 0 ]
+	echo "# $NETNS_PASSES passed, $NETNS_FAILS failed"
+	[ "$NETNS_FAILS" = 0 ]
 }
 
 # xi_true 'SHELL CODE': evaluate in this shell (functions and the caller's
@@ -85,15 +73,7 @@ xi_summary() {
 xi_true() { eval "$1"; }
 
 # xi_wait SECONDS COMMAND...: poll COMMAND every 0.2 s
-xi_wait() {
-	local end=$((SECONDS + $1))
-	shift
-	while [ $SECONDS -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	"$@" >/dev/null 2>&1
-}
+xi_wait() { netns_wait "$@"; }
 
 xi_require() {
 	[ "$(id -u)" = 0 ] || xi_die "needs root (network namespaces)"
@@ -123,22 +103,17 @@ xi_topology_create() {
 	XI_VARIANT=$variant
 	for n in lanE east west lanW; do xi_ns_add $n; done
 	[ "$variant" = nat ] && xi_ns_add nat
-	ip link add e-lan netns "$(xi_ns east)" type veth peer name lan0 netns "$(xi_ns lanE)"
-	ip link add w-lan netns "$(xi_ns west)" type veth peer name lan0 netns "$(xi_ns lanW)"
+	netns_veth "$(xi_ns east)" e-lan "$(xi_ns lanE)" lan0
+	netns_veth "$(xi_ns west)" w-lan "$(xi_ns lanW)" lan0
 	if [ "$variant" = nat ]; then
-		ip link add e-wan netns "$(xi_ns east)" type veth peer name n-e netns "$(xi_ns nat)"
-		ip link add w-wan netns "$(xi_ns west)" type veth peer name n-w netns "$(xi_ns nat)"
+		netns_veth "$(xi_ns east)" e-wan "$(xi_ns nat)" n-e
+		netns_veth "$(xi_ns west)" w-wan "$(xi_ns nat)" n-w
 	else
-		ip link add e-wan netns "$(xi_ns east)" type veth peer name w-wan netns "$(xi_ns west)"
+		netns_veth "$(xi_ns east)" e-wan "$(xi_ns west)" w-wan
 	fi
 	for n in lanE east west lanW ${variant/plain/}; do
 		ip -n "$(xi_ns $n)" link set lo up
 		xi_in $n sysctl -qw net.ipv4.ip_forward=1
-		for l in $(ip -n "$(xi_ns $n)" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
-			ip -n "$(xi_ns $n)" link set "$l" up
-			# xfrmgw sees frames as the veth hands them: no checksum left to offload
-			xi_in $n ethtool -K "$l" tx off >/dev/null 2>&1 || true
-		done
 	done
 	ip -n "$(xi_ns lanE)" addr add 10.1.0.2/24 dev lan0
 	ip -n "$(xi_ns lanE)" route add default via 10.1.0.1
@@ -179,22 +154,10 @@ table ip xinat {
 EOF
 }
 
-xi_ns_add() {
-	ip netns add "$(xi_ns "$1")" || xi_die "cannot create namespace $(xi_ns "$1")"
-	XI_NODES+=("$1")
-}
+xi_ns_add() { netns_add "$(xi_ns "$1")" || xi_die "cannot create namespace $(xi_ns "$1")"; }
 
-xi_topology_destroy() {
-	local n i e
-	# what ran inside the namespaces goes first, newest first
-	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
-		e=${XI_PIDS[$i]}
-		xi_kill "${e##*:}" "${e%:*}"
-	done
-	XI_PIDS=()
-	for n in "${XI_NODES[@]}"; do ip netns del "$(xi_ns "$n")" 2>/dev/null; done
-	XI_NODES=()
-}
+# what ran inside the namespaces goes first, newest first
+xi_topology_destroy() { netns_cleanup; }
 
 # ---------------------------------------------------------------- xfrmgw --
 # xi_gw_conf NODE: the xfrmgw configuration of a gateway-kind node
@@ -225,15 +188,9 @@ xi_gw_start() {
 		xi_gw_conf "$node"
 		cfg=(--config "$d/xfrmgw.conf")
 	fi
-	xi_spawn "$node" xfrmgw "$d/xfrmgw.log" timeout "${XI_GW_TIMEOUT:-600}" "$XI_GW" \
-		--no-huge --in-memory -m 256 --no-pci -l 0 --file-prefix "$XI_PREFIX-$node" \
-		--log-level 'lib.*:warning' ${XI_GW_TELEMETRY:---no-telemetry} \
-		-- "${cfg[@]}" --ctl "$d/xfrm.sock"
-	if ! xi_wait 20 test -S "$d/xfrm.sock"; then
-		echo "xfrmgw on $node did not open its control socket:" >&2
-		sed 's/^/  /' "$d/xfrmgw.log" >&2
-		return 1
-	fi
+	NETNS_GW_TIMEOUT=${XI_GW_TIMEOUT:-600} NETNS_GW_TELEMETRY=${XI_GW_TELEMETRY:-} \
+		netns_gw_start "$node:xfrmgw" "$(xi_ns "$node")" "$d/xfrmgw.log" "$XI_PREFIX-$node" \
+		"$d/xfrm.sock" "${cfg[@]}" >&2 || return 1
 	[ "$kind" = gateway ] || return 0
 	# The packet path creates the TAP and gives it the port's address.
 	if ! xi_wait 20 sh -c "ip -n $(xi_ns "$node") -4 addr show dev xgw-wan 2>/dev/null | grep -q inet"; then
@@ -247,7 +204,7 @@ xi_gw_start() {
 }
 
 xi_gw_ctl() { local n=$1; shift; timeout 20 "$XI_CTL" --ctl "$XI_RUN/$n/xfrm.sock" "$@"; }
-xi_gw_ip() { local n=$1; shift; timeout 20 "$XI_EXEC" --ctl "$XI_RUN/$n/xfrm.sock" ip "$@"; }
+xi_gw_ip() { local n=$1; shift; NETNS_CTL_TIMEOUT=20 netns_ctl "$XI_RUN/$n/xfrm.sock" ip "$@"; }
 
 # ---------------------------------------------------------------- charon --
 # xi_charon_conf NODE KIND key=value...: strongswan.conf and swanctl.conf.
@@ -391,44 +348,16 @@ xi_bg() {
 
 # ------------------------------------------------------------- processes --
 # xi_spawn NODE TAG LOG COMMAND...: COMMAND in NODE's namespace, in the
-# background (ip netns exec execs it: $! is the command itself)
+# background, recorded as NODE:TAG ($XI_LASTPID is the command itself)
 xi_spawn() {
 	local node=$1 tag=$2 log=$3
 	shift 3
-	ip netns exec "$(xi_ns "$node")" "$@" > "$log" 2>&1 &
-	XI_LASTPID=$!
-	XI_PIDS+=("$node:$tag:$XI_LASTPID")
+	netns_spawn "$node:$tag" "$(xi_ns "$node")" "$log" "$@"
+	XI_LASTPID=$NETNS_LASTPID
 }
 
-# xi_kill PID [NAME]: SIGTERM, then SIGKILL (to it and its children) after
-# 5 s; says so when the process had died of a signal other than ours
-xi_kill() {
-	local pid=$1 name=${2:-process} i st
-	if ! kill -0 "$pid" 2>/dev/null; then	# gone before we asked
-		wait "$pid" 2>/dev/null
-		st=$?
-		XI_KILL_STATUS=$st
-		[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
-			&& echo "NOTE: $name (pid $pid) had died of signal $((st - 128))" >&2
-		return 0
-	fi
-	pkill -TERM -P "$pid" 2>/dev/null	# its children too (a subshell's sleep)
-	kill "$pid" 2>/dev/null
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		pkill -KILL -P "$pid" 2>/dev/null
-		kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	st=$?
-	XI_KILL_STATUS=$st
-	[ $st -gt 128 ] && [ $st != 143 ] && [ $st != 137 ] && [ $st != 130 ] \
-		&& echo "NOTE: $name (pid $pid) died of signal $((st - 128)) when stopped" >&2
-	return 0
-}
+# xi_kill PID [NAME]: SIGTERM, then SIGKILL after 5 s (netns_kill)
+xi_kill() { netns_kill "$@"; XI_KILL_STATUS=$NETNS_KILL_STATUS; }
 
 # xi_gw_stop NODE: stop NODE's charon, then its xfrmgw; 0 when xfrmgw exited
 # with status 0 on SIGTERM (not a crash, not the SIGKILL fallback)
@@ -437,56 +366,24 @@ xi_gw_stop() {
 	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1:xfrmgw" ] && found=1; done
 	[ $found = 1 ] || { echo "no xfrmgw running on $1"; return 1; }
 	xi_stop "$1:charon"
-	XI_KILL_STATUS=
-	xi_stop "$1:xfrmgw"
-	case "$XI_KILL_STATUS" in
-	0) return 0 ;;
-	137) echo "xfrmgw on $1 did not stop within 5 s of SIGTERM (killed)" ;;
-	*) echo "xfrmgw on $1 exited with status $XI_KILL_STATUS" \
-		"$([ "${XI_KILL_STATUS:-0}" -gt 128 ] && echo "(signal $((XI_KILL_STATUS - 128)))")" ;;
-	esac
+	netns_gw_stop "$1:xfrmgw" && return 0
 	tail -n 5 "$XI_RUN/$1/xfrmgw.log"
 	return 1
 }
 
 # xi_stop NODE:TAG: stop what was started under that name (newest first)
-xi_stop() {
-	local i e keep=()
-	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
-		e=${XI_PIDS[$i]}
-		[ "${e%:*}" = "$1" ] && xi_kill "${e##*:}" "${e%:*}"
-	done
-	for e in "${XI_PIDS[@]}"; do [ "${e%:*}" = "$1" ] || keep+=("$e"); done
-	XI_PIDS=("${keep[@]}")
-}
+xi_stop() { netns_stop "$1"; }
 
 # xi_crash NODE:TAG: SIGKILL what was started under that name (a crash: no
 # clean shutdown, no IKE DELETE)
-xi_crash() {
-	local e keep=()
-	for e in "${XI_PIDS[@]}"; do
-		if [ "${e%:*}" = "$1" ]; then
-			pkill -KILL -P "${e##*:}" 2>/dev/null
-			kill -KILL "${e##*:}" 2>/dev/null
-			wait "${e##*:}" 2>/dev/null
-		else
-			keep+=("$e")
-		fi
-	done
-	XI_PIDS=("${keep[@]}")
-}
+xi_crash() { netns_crash "$1"; }
 
 # ------------------------------------------------------------- cleanup --
 xi_cleanup() {
-	local i e rc=$?
+	local rc=$?
 	trap - EXIT
 	trap '' INT TERM	# a second Ctrl-C must not cut the cleanup short
 	# newest first: charon before the xfrmgw it talks to
-	for ((i = ${#XI_PIDS[@]} - 1; i >= 0; i--)); do
-		e=${XI_PIDS[$i]}
-		xi_kill "${e##*:}" "${e%:*}"
-	done
-	XI_PIDS=()
 	xi_topology_destroy
 	if [ -n "${XI_KEEP:-}" ] || { [ "${XI_KEEP_ON_FAIL:-}" = 1 ] && [ "$rc" != 0 ]; }; then
 		echo "logs kept in $XI_RUN"
@@ -503,6 +400,7 @@ xi_setup() {
 		XI_RUN_OWNED=1
 	fi
 	mkdir -p "$XI_RUN"
+	NETNS_TMP=$XI_RUN
 	trap 'xi_cleanup' EXIT
 	trap 'echo "interrupted: cleaning up"; exit 130' INT TERM
 }

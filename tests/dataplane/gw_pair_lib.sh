@@ -8,43 +8,39 @@
 #
 # The middle link is a bridge in its own namespace, so one capture there
 # sees both directions and Scapy can inject toward either gateway.
-# Only what is started here is killed (by PID); namespaces go on exit.
+# Namespaces, processes, check and the gateway's start and stop come from
+# tests/lib/netns.sh: only what is started here is killed (by PID), the
+# namespaces go on exit. Background helpers a test starts itself go into
+# BG_PIDS (stopped first at cleanup).
 #
 # Needs: BIN (xfrmgw), EXEC (xfrmgw-exec), TAG, TMP set by the caller.
 
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+PY=$NETNS_PY
+NETNS_GW=$BIN NETNS_EXEC=$EXEC NETNS_TMP=$TMP
 NS_H1=$TAG-h1 NS_A=$TAG-a NS_MID=$TAG-mid NS_B=$TAG-b NS_H2=$TAG-h2
 declare -A GWPID=()
 BG_PIDS=
+CAP_PID=
 FAIL=0
 
 pair_cleanup() {
 	local p
-	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
-	for p in "${GWPID[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${GWPID[@]}" $BG_PIDS; do wait "$p" 2>/dev/null; done
+	for p in $BG_PIDS $CAP_PID; do netns_kill "$p" "helper"; done
 	if [ "$FAIL" != 0 ]; then	# what the gateways said, for the failure report
 		for p in a b; do
 			[ -s "$TMP/$p.log" ] && { echo "--- gateway $p log:"; tail -40 "$TMP/$p.log"; }
 		done
 	fi
-	for ns in $NS_H1 $NS_A $NS_MID $NS_B $NS_H2; do ip netns del "$ns" 2>/dev/null; done
+	netns_cleanup
 	rm -rf "$TMP"
 }
 
 pair_requirements() {
-	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-	ip netns list >/dev/null 2>&1 || { echo "SKIP: no ip netns"; exit 77; }
+	local why
+	why=$(netns_can_run) || { echo "SKIP: $why"; exit 77; }
 	[ -x "$BIN" ] && [ -x "$EXEC" ] || { echo "SKIP: binaries missing"; exit 77; }
 	$PY -c 'import scapy.all' 2>/dev/null || { echo "SKIP: no scapy"; exit 77; }
-}
-
-check() {	# check NAME COMMAND...
-	if "${@:2}" > "$TMP/out" 2>&1; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"; sed 's/^/     /' "$TMP/out"; FAIL=1
-	fi
 }
 
 # host NS IF ADDR4 GW4 ADDR6 GW6
@@ -52,28 +48,23 @@ host_side() {
 	ip -n "$1" link set lo up
 	ip -n "$1" addr add "$3" dev "$2"
 	ip -n "$1" addr add "$5" dev "$2" nodad
-	ip -n "$1" link set "$2" up
 	ip -n "$1" route add default via "$4"
 	ip -n "$1" -6 route add default via "$6"
-	# the gateway sees frames as the veth hands them: no checksum left to the NIC
-	ip netns exec "$1" ethtool -K "$2" tx off >/dev/null 2>&1 || true
 }
 
 pair_topology() {
 	local ns
+	netns_add $NS_H1 $NS_A $NS_MID $NS_B $NS_H2
 	for ns in $NS_H1 $NS_A $NS_MID $NS_B $NS_H2; do
-		ip netns add "$ns"
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 2>/dev/null
 	done
-	ip link add a-lan netns $NS_A type veth peer name h1 netns $NS_H1
-	ip link add a-wan netns $NS_A type veth peer name m-a netns $NS_MID
-	ip link add b-wan netns $NS_B type veth peer name m-b netns $NS_MID
-	ip link add b-lan netns $NS_B type veth peer name h2 netns $NS_H2
+	netns_veth $NS_A a-lan $NS_H1 h1
+	netns_veth $NS_A a-wan $NS_MID m-a
+	netns_veth $NS_B b-wan $NS_MID m-b
+	netns_veth $NS_B b-lan $NS_H2 h2
 	for ns in $NS_A $NS_B; do
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 		ip -n "$ns" link set lo up
-		ip -n "$ns" link set "${ns##*-}-lan" up
-		ip -n "$ns" link set "${ns##*-}-wan" up
 	done
 	ip -n $NS_MID link set lo up
 	ip -n $NS_MID link add br0 type bridge
@@ -81,8 +72,6 @@ pair_topology() {
 	for i in m-a m-b; do
 		ip netns exec $NS_MID sysctl -qw net.ipv6.conf.$i.disable_ipv6=1 2>/dev/null
 		ip -n $NS_MID link set $i master br0
-		ip -n $NS_MID link set $i up
-		ip netns exec $NS_MID ethtool -K $i tx off >/dev/null 2>&1 || true
 	done
 	ip -n $NS_MID link set br0 up
 	host_side $NS_H1 h1 10.1.0.2/24 10.1.0.1 fd01::2/64 fd01::1
@@ -124,33 +113,23 @@ pair_tap_hosts() {
 # LCORES is EAL's --lcores map (default 0), e.g. 0@0,1@0,2@1 for two workers
 # on a machine with two cores
 gw_start() {
-	local s=$1 ns lc=${2:-0} i
+	local s=$1 ns
 	[ "$s" = a ] && ns=$NS_A || ns=$NS_B
-	ip netns exec "$ns" timeout 170 "$BIN" --no-huge --in-memory -m 256 --no-pci --lcores "$lc" \
-		--file-prefix "$TAG-$s" --log-level 'lib.*:warning' ${TELEMETRY:---no-telemetry} \
-		-- --config "$TMP/$s.conf" --ctl "$TMP/$s.sock" > "$TMP/$s.log" 2>&1 &
-	GWPID[$s]=$!
-	for i in $(seq 200); do
-		grep -qs "running" "$TMP/$s.log" && return 0
-		kill -0 "${GWPID[$s]}" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "FAIL - gateway $s did not start:"; cat "$TMP/$s.log"
-	return 1
+	NETNS_GW_LCORES=${2:-0} NETNS_GW_TIMEOUT=170 NETNS_GW_TELEMETRY=${TELEMETRY:-} \
+		netns_gw_start "$s:xfrmgw" "$ns" "$TMP/$s.log" "$TAG-$s" "$TMP/$s.sock" \
+		--config "$TMP/$s.conf" || { FAIL=1; return 1; }
+	GWPID[$s]=$NETNS_LASTPID
 }
 
 gw_stop() {	# gw_stop SIDE: SIGTERM, exit status 0 expected
-	local rc
-	kill -TERM "${GWPID[$1]}" 2>/dev/null
-	wait "${GWPID[$1]}"; rc=$?
 	unset "GWPID[$1]"
-	return $rc
+	netns_gw_stop "$1:xfrmgw"
 }
 
 X() {	# X SIDE CMD...: a program with its XFRM netlink bound to gateway SIDE
 	local s=$1
 	shift
-	timeout 10 "$EXEC" --ctl "$TMP/$s.sock" "$@"
+	netns_ctl "$TMP/$s.sock" "$@"
 }
 
 # gw_telemetry SIDE PATH: one DPDK telemetry command (gateway started with TELEMETRY=" ")

@@ -9,18 +9,16 @@
 # ICMP time exceeded for TTL 1. Usage: test_gw_netns.sh XFRMGW_BINARY
 set -u
 BIN=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
-ip netns list >/dev/null 2>&1 || { echo "SKIP: no ip netns"; exit 77; }
-PY=/usr/bin/python3
+. "$(dirname "$0")/../lib/netns.sh"
+why=$(netns_can_run) || { echo "SKIP: $why"; exit 77; }
+PY=$NETNS_PY
 TAG=gwt$$
 NS_GW=$TAG-gw NS_H1=$TAG-h1 NS_H2=$TAG-h2
 TMP=$(mktemp -d)
-GW_PID=
-FAIL=0
+NETNS_GW=$BIN NETNS_TMP=$TMP
 
 cleanup() {
-	[ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in $NS_GW $NS_H1 $NS_H2; do ip netns del "$ns" 2>/dev/null; done
+	netns_cleanup
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -42,29 +40,13 @@ assert got >= 2, "%d/3 echo replies" % got
 PY
 }
 
-check() {	# check NAME COMMAND...
-	if "${@:2}" > "$TMP/out" 2>&1; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"; sed 's/^/     /' "$TMP/out"; FAIL=1
-	fi
-}
-
-for ns in $NS_GW $NS_H1 $NS_H2; do ip netns add "$ns"; done
-ip link add g1 netns $NS_GW type veth peer name h1 netns $NS_H1
-ip link add g2 netns $NS_GW type veth peer name h2 netns $NS_H2
-for ns in $NS_H1 $NS_H2; do
-	ip -n $ns link set lo up
-	# the gateway sees frames as the veth hands them: no checksum left to the NIC
-	ip netns exec $ns ethtool -K ${ns##*-} tx off >/dev/null 2>&1 || true
-done
-ip -n $NS_GW link set g1 up
-ip -n $NS_GW link set g2 up
+netns_add $NS_GW $NS_H1 $NS_H2 || exit 1
+netns_veth $NS_GW g1 $NS_H1 h1
+netns_veth $NS_GW g2 $NS_H2 h2
+for ns in $NS_H1 $NS_H2; do ip -n $ns link set lo up; done
 ip -n $NS_H1 addr add 10.1.0.2/24 dev h1
-ip -n $NS_H1 link set h1 up
 ip -n $NS_H1 route add default via 10.1.0.1
 ip -n $NS_H2 addr add 10.2.0.2/24 dev h2
-ip -n $NS_H2 link set h2 up
 ip -n $NS_H2 route add default via 10.2.0.1
 
 cat > "$TMP/gw.conf" <<CONF
@@ -76,18 +58,9 @@ mempool mbufs 4096 cache 64
 idle sleep 200
 CONF
 
-ip netns exec $NS_GW timeout 150 "$BIN" --no-huge --in-memory -m 160 --no-pci -l 0 \
-	--file-prefix "$TAG" --log-level 'lib.*:warning' --no-telemetry \
-	-- --config "$TMP/gw.conf" --ctl "$TMP/xfrm.sock" > "$TMP/gw.log" 2>&1 &
-GW_PID=$!
-for _ in $(seq 150); do
-	grep -q "running" "$TMP/gw.log" && break
-	kill -0 $GW_PID 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q running "$TMP/gw.log"; then
-	echo "FAIL - gateway did not start:"; cat "$TMP/gw.log"; exit 1
-fi
+NETNS_GW_MEM=160 NETNS_GW_TIMEOUT=150 netns_gw_start gw "$NS_GW" "$TMP/gw.log" "$TAG" \
+	"$TMP/xfrm.sock" --config "$TMP/gw.conf" || exit 1
+GW_PID=$NETNS_LASTPID
 check "TAP xgwa carries 10.1.0.1" ip netns exec $NS_GW sh -c 'ip -4 addr show dev xgwa | grep -q 10.1.0.1/24'
 
 GMAC=$(ip netns exec $NS_GW cat /sys/class/net/g1/address)
@@ -148,9 +121,6 @@ assert r[ICMP].nexthopmtu == 1000, r[ICMP].nexthopmtu
 PY
 check "DF clear: fragmented to fit" ping_ok $NS_H1 10.2.0.2 1400 0
 
-kill -TERM $GW_PID
-wait $GW_PID; rc=$?
-GW_PID=
-check "clean stop on SIGTERM" test $rc -eq 0
+check "clean stop on SIGTERM" netns_gw_stop gw
 grep -q stopped "$TMP/gw.log" || { echo "log:"; cat "$TMP/gw.log"; }
 exit $FAIL

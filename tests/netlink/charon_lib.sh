@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Sourced by the shim tests that run strongSwan's charon under xfrmgw-exec,
-# after gw_lib.sh (SOCK) and with TMP, EXEC, CHARON set and ok/not_ok
-# defined by the test.
+# after gw_lib.sh (SOCK, and tests/lib/netns.sh's waits) and with TMP, EXEC,
+# CHARON set and ok/not_ok defined by the test.
 #
 #   charon_conf              $TMP/strongswan.conf (vici socket and log in
 #                            $TMP) and $TMP/swanctl.conf: one trap
@@ -66,8 +66,7 @@ charon_start() {
 		bash -c "$inner && exec '$EXEC' --ctl '$SOCK' $CHARON" \
 		> "$TMP/charon.out" 2>&1 &
 	CHARON_PID=$!
-	for _ in $(seq 100); do [ -S "$TMP/charon.vici" ] && break; sleep 0.1; done
-	[ -S "$TMP/charon.vici" ] && ok "charon started under the shim" \
+	netns_wait_for "$CHARON_PID" 10 test -S "$TMP/charon.vici" && ok "charon started under the shim" \
 		|| { not_ok "charon start"; cat "$TMP/charon.out"; }
 }
 
