@@ -63,10 +63,7 @@ xi_not_ok() { netns_not_ok "$@"; }
 # xi_check NAME COMMAND...: run COMMAND; its output shown on failure (and
 # with XI_VERBOSE or XI_SHOW on success too)
 xi_check() { NETNS_VERBOSE="${XI_VERBOSE:-}${XI_SHOW:-}" netns_check "$@"; }
-xi_summary() {
-	echo "# $NETNS_PASSES passed, $NETNS_FAILS failed"
-	[ "$NETNS_FAILS" = 0 ]
-}
+xi_summary() { printf '# '; netns_summary; }
 
 # xi_true 'SHELL CODE': evaluate in this shell (functions and the caller's
 # locals visible): for compound conditions given to xi_check and xi_wait

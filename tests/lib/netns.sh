@@ -31,8 +31,9 @@
 #   netns_ok / netns_not_ok NAME [FILE] / netns_check NAME CMD...
 #                                    "ok   - NAME" or "FAIL - NAME" (CMD's output
 #                                    under it); counts in NETNS_PASSES and
-#                                    NETNS_FAILS, FAIL=1 on a failure; check is
-#                                    the short name the tests call
+#                                    NETNS_FAILS, FAIL=1 on a failure; check,
+#                                    ok and not_ok are the short names
+#   netns_summary                    "N passed, N failed"; 0 when none failed
 #   netns_gw_start TAG NS LOG PREFIX CTL [ARGS...]
 #                                    xfrmgw ($NETNS_GW) in NS on control socket
 #                                    CTL, EAL without hugepages, PCI or files
@@ -206,7 +207,14 @@ netns_check() {
 	return $rc
 }
 
+netns_summary() {
+	echo "$NETNS_PASSES passed, $NETNS_FAILS failed"
+	[ "$NETNS_FAILS" = 0 ]
+}
+
 check() { netns_check "$@"; }
+ok() { netns_ok "$@"; }
+not_ok() { netns_not_ok "$@"; }
 
 # -------------------------------------------------------------- gateway --
 netns_gw_start() {

@@ -5,10 +5,12 @@
 #   gw_start fake                 tests/netlink/fake_gateway.py
 #   gw_start real PATH/xfrmgw     the gateway (EAL without hugepages or PCI)
 # Sets GW_PID (timeout(1), the endpoint is its child) and SOCK; gw_stop
-# stops GW_PID. A missing gateway binary is a failure, not a skip.
+# stops GW_PID. A missing gateway binary is a failure, not a skip. ok,
+# not_ok, netns_summary and netns_ctl (xfrmgw-exec: EXEC) come with
+# tests/lib/netns.sh.
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
-NETNS_TMP=$TMP
+NETNS_TMP=$TMP NETNS_EXEC=${EXEC:-}
 GW_PID=
 SOCK=$TMP/xfrm.sock
 

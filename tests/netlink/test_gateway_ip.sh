@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The real gateway driven by unmodified iproute2 through xfrmgw-exec, and
-# queried with xfrmgw-ctl. Skips (77) until build/dataplane/xfrmgw has --ctl.
+# queried with xfrmgw-ctl.
 #
 # With SHIM_PROBE, also the socket calls of shim_probe against the gateway,
 # lying nlmsg_len values included (answered or refused, never a hang).
@@ -23,10 +23,7 @@ cleanup() {
 trap cleanup EXIT
 gw_start real "$GW" || exit $?
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
-X() { timeout 10 "$EXEC" --ctl "$SOCK" "$@"; }
+X() { netns_ctl "$SOCK" "$@"; }
 # expect NAME FILE PATTERN...: every extended regexp matches a line of FILE
 expect() {
 	local name=$1 file=$2 p
@@ -149,5 +146,4 @@ if [ -n "$PROBE" ]; then
 	[ $rc = 0 ] && ok "socket calls (shim_probe)" || not_ok "socket calls (shim_probe), exit $rc"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+netns_summary

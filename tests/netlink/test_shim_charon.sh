@@ -26,9 +26,6 @@ cleanup() {
 trap cleanup EXIT
 gw_start "$MODE" "${3:-}" || exit $?
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
 
 charon_conf
 XFRMGW_SHIM_DEBUG=1 charon_start timeout 60
@@ -52,5 +49,4 @@ kill "$CHARON_PID" 2>/dev/null; wait "$CHARON_PID" 2>/dev/null; CHARON_PID=
 [ -z "$(timeout 10 "$EXEC" --ctl "$SOCK" ip xfrm policy list)" ] \
 	&& ok "policies deleted at charon shutdown" || not_ok "policies left after shutdown"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+netns_summary

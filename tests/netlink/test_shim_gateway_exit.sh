@@ -37,9 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
 skip() { echo "ok - $1 # SKIP $2"; }
 
 # CPU ticks (utime + stime, all threads) a process has used so far.
@@ -161,5 +158,4 @@ else
 	skip "charon" "strongswan-charon/strongswan-swanctl not installed"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+netns_summary
