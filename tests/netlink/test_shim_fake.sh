@@ -10,33 +10,26 @@ set -u
 EXEC=${1:?usage: test_shim_fake.sh XFRMGW_EXEC [SHIM_PROBE]}
 PROBE=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-PY=/usr/bin/python3
 command -v ip >/dev/null || { echo "SKIP: no ip"; exit 77; }
 
 TMP=$(mktemp -d /tmp/xfrmgw-shim-test.XXXXXX)
-SOCK=$TMP/xfrm.sock
-FAKE_PID=
 MON_PID=
+. "$HERE/gw_lib.sh"	# SOCK, gw_start/gw_stop, ok, not_ok, netns_summary
 cleanup() {
 	[ -n "$MON_PID" ] && kill "$MON_PID" 2>/dev/null
-	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+	gw_stop
 	wait 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
-X() { timeout 10 "$EXEC" --ctl "$SOCK" "$@"; }
+X() { netns_ctl "$SOCK" "$@"; }
 # check NAME EXPECTED-FILE ACTUAL-FILE
 same() {
 	if diff -u "$2" "$3"; then ok "$1"; else not_ok "$1"; fi
 }
 
-timeout 60 $PY "$HERE/fake_gateway.py" "$SOCK" & FAKE_PID=$!
-for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
-[ -S "$SOCK" ] || { echo "fake gateway did not start"; exit 1; }
+gw_start fake || exit 1
 
 X ip xfrm monitor > "$TMP/monitor" 2>&1 & MON_PID=$!
 sleep 0.3
@@ -122,5 +115,4 @@ grep -q "spi 0x00001001" "$TMP/monitor" && grep -q "src 198.51.100.0/24" "$TMP/m
 	&& grep -q "Deleted src 192.0.2.1" "$TMP/monitor" \
 	&& ok "ip xfrm monitor sees SA, policy and delete events" || { not_ok "monitor"; cat "$TMP/monitor"; }
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+netns_summary

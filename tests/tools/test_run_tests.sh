@@ -16,16 +16,9 @@ set -u
 RUNNER=$(readlink -f "${1:?usage: test_run_tests.sh PATH/TO/run-tests.sh}")
 TMP=$(mktemp -d /tmp/xfrmgw-run-tests.XXXXXX)
 trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-FAIL=0
 unset XFRMGW_ALLOW_SKIP DEMO_FAIL
-
-check() {	# check NAME COMMAND...
-	if "${@:2}" > "$TMP/check.out" 2>&1; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"; sed 's/^/     /' "$TMP/check.out"; FAIL=1
-	fi
-}
+. "$(dirname "$0")/../lib/netns.sh"	# check
+NETNS_TMP=$TMP
 
 P=$TMP/proj
 mkdir -p "$P"
