@@ -111,9 +111,9 @@ xi_topology_create() {
 	for n in lanE east west lanW ${variant/plain/}; do
 		ip -n "$(xi_ns $n)" link set lo up
 		xi_in $n sysctl -qw net.ipv4.ip_forward=1
-		# every end, the gateways' too, as the scenarios were measured
+		# every link, the gateways' ends and lo too, as the scenarios were measured
 		for l in $(ip -n "$(xi_ns $n)" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
-			[ "$l" = lo ] || netns_link_up "$(xi_ns $n)" "$l"
+			netns_link_up "$(xi_ns $n)" "$l"
 		done
 	done
 	ip -n "$(xi_ns lanE)" addr add 10.1.0.2/24 dev lan0
