@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "sa/sa.h"
+#include "sa/xfrm_type.h"
 
 struct rte_mbuf;
 struct rte_mempool;
@@ -87,10 +88,17 @@ struct ah_stats *ah_lcore_stats(struct ah_lcore *lc);
  * (dataplane/xform.c). 0, or -EINVAL / -ENOTSUP with *why (if not NULL) set
  * to a constant reason. BEET mode, UDP encapsulation (RFC 3948 is ESP only),
  * ICVs longer than AH_MAX_ICV and a GMAC binding other than ICV 16 / IV 8
- * are refused. sa->ops points into a static table.
+ * are refused. Sets sa->type = &ah_type; sa->ops points into a static table.
  */
 int ah_sa_init_msg(struct xfrm_sa *sa, const char **why);
 int ah_sa_init(struct xfrm_sa *sa);
+
+/*
+ * AH as a packet type (sa/xfrm_type.h); its init_state is ah_sa_init_msg(),
+ * its drop keys are the names with "ah_" in front ("ah_auth"), apart from
+ * ESP's in a shared dictionary.
+ */
+extern const struct xfrm_type ah_type;
 
 /* Bytes of the AH header (with ICV and padding) this SA sends. */
 unsigned int ah_hdr_len(const struct xfrm_sa *sa);

@@ -3,6 +3,8 @@
  * Per-lcore AH working state and the burst runner that moves bad packets
  * behind the good ones, counting each under its reason.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,6 +69,51 @@ void ah_lcore_free(struct ah_lcore *lc)
 struct ah_stats *ah_lcore_stats(struct ah_lcore *lc)
 {
 	return &lc->stats;
+}
+
+/* ---- the same, as ah_type's ops (sa/xfrm_type.h) ---- */
+
+void *ah_type_lcore_create(struct rte_mempool *pool, int socket_id)
+{
+	return ah_lcore_create(pool, socket_id);
+}
+
+void ah_type_lcore_free(void *lc)
+{
+	ah_lcore_free(lc);
+}
+
+const char *ah_type_drop_name(unsigned int reason)
+{
+	return ah_drop_name((enum ah_drop)reason);
+}
+
+/* "ah_" + the name: AH's reasons beside ESP's in one dictionary. */
+static char drop_keys[AH_DROP_MAX][32];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static void drop_keys_fill(void)
+{
+	for (unsigned int i = 0; i < AH_DROP_MAX; i++)
+		snprintf(drop_keys[i], sizeof(drop_keys[i]), "ah_%s", drop_names[i]);
+}
+
+const char *ah_type_drop_key(unsigned int reason)
+{
+	if (reason >= AH_DROP_MAX)
+		return "ah_unknown";
+	pthread_once(&keys_once, drop_keys_fill);
+	return drop_keys[reason];
+}
+
+unsigned int ah_type_mbuf_reason(const struct rte_mbuf *m)
+{
+	return ah_mbuf_reason(m);
+}
+
+const uint64_t *ah_type_lcore_drops(void *lc)
+{
+	return ((struct ah_lcore *)lc)->stats.drop;
 }
 
 uint64_t ah_now(const struct xfrm_sa *sa)

@@ -291,7 +291,7 @@ static __rte_always_inline void ah_out_chunk(struct ah_lcore *lc, struct xfrm_sa
 	{                                                                                   \
 		ah_out_chunk(lc, sa, mb, n, worker, tun, v6, esn_, (enum ah_engine)eng_);   \
 	}                                                                                   \
-	static uint16_t ah_out_burst_##mf##_##esn_##eng_(struct ah_lcore *lc,               \
+	static uint16_t ah_out_burst_##mf##_##esn_##eng_(void *lc,                          \
 							 struct xfrm_sa *sa,                \
 							 struct rte_mbuf *mb[], uint16_t n) \
 	{                                                                                   \
@@ -313,7 +313,7 @@ AH_OUT_MF(trs6, ah_out_trs6, false, true)
 	{ { ah_out_burst_##mf##_00, ah_out_burst_##mf##_01 },                   \
 	  { ah_out_burst_##mf##_10, ah_out_burst_##mf##_11 } }
 
-const ah_burst_fn ah_out_fns[AH_MF_KINDS][2][AH_ENG_KINDS] = {
+const xfrm_burst_fn ah_out_fns[AH_MF_KINDS][2][AH_ENG_KINDS] = {
 	[AH_MF_TUN4] = AH_OUT_ROW(tun4),
 	[AH_MF_TUN6] = AH_OUT_ROW(tun6),
 	[AH_MF_TRS4] = AH_OUT_ROW(trs4),
@@ -322,11 +322,11 @@ const ah_burst_fn ah_out_fns[AH_MF_KINDS][2][AH_ENG_KINDS] = {
 
 uint16_t ah_outbound(struct ah_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n)
 {
-	const struct ah_sa_ops *ops = sa->ops;
+	const struct xfrm_state_ops *ops = sa->ops;
 
-	if (unlikely(!ops || !sa->crypto || sa->id.proto != IPPROTO_AH)) {
+	if (unlikely(!ops || !sa->crypto || sa->type != &ah_type)) {
 		ipsec_refuse_burst(mb, n, lc->stats.drop, ah_reason_off, AH_DROP_SA_STATE);
 		return 0;
 	}
-	return ops->outbound(lc, sa, mb, n);
+	return ops->output(lc, sa, mb, n);
 }

@@ -22,6 +22,7 @@
 #include "esp/ipsec_burst.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
+#include "sa/xfrm_type.h"
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
@@ -41,13 +42,6 @@
 #define AH_NH_IPV6	41u
 #define AH_DROP_OK	0xffu
 
-typedef uint16_t (*ah_burst_fn)(struct ah_lcore *lc, struct xfrm_sa *sa,
-				struct rte_mbuf *mb[], uint16_t n);
-
-struct ah_sa_ops {
-	ah_burst_fn outbound;
-	ah_burst_fn inbound;
-};
 
 /* Mode x outer family. */
 enum ah_mf {
@@ -65,9 +59,12 @@ enum ah_engine {
 	AH_ENG_KINDS
 };
 
-/* [mode x family][esn][engine], indexed by ah_sa_init. */
-extern const ah_burst_fn ah_out_fns[AH_MF_KINDS][2][AH_ENG_KINDS];
-extern const ah_burst_fn ah_in_fns[AH_MF_KINDS][2][AH_ENG_KINDS];
+/*
+ * [mode x family][esn][engine], indexed by ah_sa_init; the void * of
+ * xfrm_burst_fn is the struct ah_lcore.
+ */
+extern const xfrm_burst_fn ah_out_fns[AH_MF_KINDS][2][AH_ENG_KINDS];
+extern const xfrm_burst_fn ah_in_fns[AH_MF_KINDS][2][AH_ENG_KINDS];
 
 /* Scratch of one packet during a burst. */
 struct ah_pkt {
@@ -108,6 +105,14 @@ static inline void ah_set_reason(struct rte_mbuf *m, uint8_t reason)
 }
 
 IPSEC_BURST_FITS(AH_BURST, AH_DROP_OK, AH_MF_TUN4, AH_MF_TUN6, AH_MF_TRS4, AH_MF_TRS6);
+
+/* ah_type's ops over the functions of ah.h (ah_lcore.c). */
+void *ah_type_lcore_create(struct rte_mempool *pool, int socket_id);
+void ah_type_lcore_free(void *lc);
+const char *ah_type_drop_name(unsigned int reason);
+const char *ah_type_drop_key(unsigned int reason);
+unsigned int ah_type_mbuf_reason(const struct rte_mbuf *m);
+const uint64_t *ah_type_lcore_drops(void *lc);
 
 /* Seconds for lifetime accounting: the SAD's clock, or CLOCK_REALTIME. */
 uint64_t ah_now(const struct xfrm_sa *sa);

@@ -9,7 +9,7 @@
 
 #include "ah/ah_priv.h"
 
-static struct ah_sa_ops ops_table[AH_MF_KINDS][2][AH_ENG_KINDS];
+static struct xfrm_state_ops ops_table[AH_MF_KINDS][2][AH_ENG_KINDS];
 static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
 
 static void ops_table_fill(void)
@@ -17,8 +17,8 @@ static void ops_table_fill(void)
 	for (int mf = 0; mf < AH_MF_KINDS; mf++)
 		for (int esn = 0; esn < 2; esn++)
 			for (int e = 0; e < AH_ENG_KINDS; e++) {
-				ops_table[mf][esn][e].outbound = ah_out_fns[mf][esn][e];
-				ops_table[mf][esn][e].inbound = ah_in_fns[mf][esn][e];
+				ops_table[mf][esn][e].output = ah_out_fns[mf][esn][e];
+				ops_table[mf][esn][e].input = ah_in_fns[mf][esn][e];
 			}
 }
 
@@ -102,7 +102,8 @@ int ah_sa_init_msg(struct xfrm_sa *sa, const char **why)
 		return -ENOTSUP;
 	}
 	pthread_once(&ops_once, ops_table_fill);
-	sa->ops_priv = NULL;
+	sa->type_priv = 0;
+	sa->type = &ah_type;
 	__atomic_store_n(&sa->ops, &ops_table[mf][esn][eng], __ATOMIC_RELEASE);
 	return 0;
 }
@@ -118,3 +119,25 @@ unsigned int ah_hdr_len(const struct xfrm_sa *sa)
 		return 0;
 	return ah_len_for(sa, sa->family == AF_INET6, sa->flags & XFRM_STATE_ALIGN4);
 }
+
+static unsigned int ah_overhead(const struct xfrm_sa *sa)
+{
+	return ah_hdr_len(sa);	/* RFC 4302 2: no trailer, no padding beyond alignment */
+}
+
+const struct xfrm_type ah_type = {
+	.proto = IPPROTO_AH,
+	.slot = XFRM_SLOT_AH,
+	.name = "ah",
+	.init_state = ah_sa_init_msg,
+	.destroy_state = NULL,	/* ops point into a static table */
+	.overhead = ah_overhead,
+	.lcore_create = ah_type_lcore_create,
+	.lcore_free = ah_type_lcore_free,
+	.drop_max = AH_DROP_MAX,
+	.drop_unknown = AH_DROP_CRYPTO,
+	.drop_name = ah_type_drop_name,
+	.drop_key = ah_type_drop_key,
+	.mbuf_reason = ah_type_mbuf_reason,
+	.lcore_drops = ah_type_lcore_drops,
+};

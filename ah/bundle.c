@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SA bundles (bundle.h): templates applied in order outbound, checked from
- * the outermost inbound, each stage one esp_* or ah_* burst call.
+ * the outermost inbound, each stage one burst call through the SA's type.
  */
 #include <string.h>
 
@@ -69,7 +69,7 @@ int bundle_init(struct bundle *b, const struct bundle_tmpl *tmpl, struct xfrm_sa
 			return -EINVAL;
 		}
 		if (!s->ops) {
-			set_why(why, "SA has no packet functions (esp_sa_init/ah_sa_init)");
+			set_why(why, "SA has no packet functions (its type's init_state)");
 			return -EINVAL;
 		}
 	}
@@ -77,20 +77,6 @@ int bundle_init(struct bundle *b, const struct bundle_tmpl *tmpl, struct xfrm_sa
 	memcpy(b->tmpl, tmpl, n * sizeof(*tmpl));
 	memcpy(b->sa, sa, n * sizeof(*sa));
 	return 0;
-}
-
-static uint16_t stage_out(struct bundle_lcore *bl, struct xfrm_sa *sa, struct rte_mbuf *mb[],
-			  uint16_t n)
-{
-	return sa->id.proto == IPPROTO_AH ? ah_outbound(bl->ah, sa, mb, n) :
-					    esp_outbound(bl->esp, sa, mb, n);
-}
-
-static uint16_t stage_in(struct bundle_lcore *bl, struct xfrm_sa *sa, struct rte_mbuf *mb[],
-			 uint16_t n)
-{
-	return sa->id.proto == IPPROTO_AH ? ah_inbound(bl->ah, sa, mb, n) :
-					    esp_inbound(bl->esp, sa, mb, n);
 }
 
 uint16_t bundle_outbound(struct bundle_lcore *bl, const struct bundle *b, struct rte_mbuf *mb[],
@@ -105,7 +91,7 @@ uint16_t bundle_outbound(struct bundle_lcore *bl, const struct bundle *b, struct
 
 		if (!sa)
 			continue;	/* optional template without an SA */
-		g = stage_out(bl, sa, mb, good);
+		g = xfrm_output(bl->xl, sa, mb, good);
 		bl->stats.drop[sa->id.proto == IPPROTO_AH ? BUNDLE_DROP_AH : BUNDLE_DROP_ESP] +=
 			good - g;
 		good = g;
@@ -210,7 +196,7 @@ static void bundle_in_stage(struct bundle_lcore *bl, const struct bundle *b, uns
 		}
 	}
 	if (ns)
-		g = stage_in(bl, b->sa[k], sel, ns);
+		g = xfrm_input(bl->xl, b->sa[k], sel, ns);
 	bl->stats.drop[b->tmpl[k].proto == IPPROTO_AH ? BUNDLE_DROP_AH : BUNDLE_DROP_ESP] += ns - g;
 	/* Inbound never replaces a head mbuf: match survivors by pointer, in order. */
 	for (i = 0; i < *cnt; i++) {

@@ -20,9 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ah/ah.h"
-#include "esp/esp.h"
 #include "sa/sa.h"
+#include "sa/xfrm_type.h"
 
 #define BUNDLE_MAX 4	/* the kernel allows XFRM_MAX_DEPTH (6); ESP+AH need 2 */
 
@@ -58,24 +57,23 @@ struct bundle_stats {
 
 const char *bundle_drop_name(enum bundle_drop reason);
 
-/* One per thread: the ESP and AH per-lcore states it drives (not owned). */
+/* One per thread: the per-lcore states of the types it drives (not owned). */
 struct bundle_lcore {
-	struct esp_lcore *esp;
-	struct ah_lcore *ah;
+	const struct xfrm_lcore *xl;
 	struct bundle_stats stats;
 };
 
 /*
  * Fill b from n templates and their SAs, checking each SA against its
  * template (protocol, mode, reqid when set) and that its ops are chosen
- * (esp_sa_init / ah_sa_init). 0, or -EINVAL with *why set.
+ * (sa->ops, by its type's init_state). 0, or -EINVAL with *why set.
  */
 int bundle_init(struct bundle *b, const struct bundle_tmpl *tmpl, struct xfrm_sa *const *sa,
 		unsigned int n, const char **why);
 
 /*
  * Apply the templates in order to plain packets. Returns the good count;
- * refused packets follow them (reason in esp_mbuf_reason/ah_mbuf_reason).
+ * refused packets follow them (reason: xfrm_mbuf_reason with the stage's SA).
  */
 uint16_t bundle_outbound(struct bundle_lcore *bl, const struct bundle *b, struct rte_mbuf *mb[],
 			 uint16_t n);

@@ -136,7 +136,10 @@ int main(int argc, char **argv)
 		goto out_config;
 	}
 	/* SAs get their ESP/AH functions when they are built. */
-	sa_set_xform_init(xgw_xform_init);
+	if (xgw_xform_register()) {
+		fprintf(stderr, "xfrmgw: cannot register the ESP and AH packet types\n");
+		goto out_crypto;
+	}
 	/* sad max: from --config, else the SAD's default */
 	if (xgw_control_open(&ctl, args.ctl, cfg.sad_max, msg, sizeof(msg))) {
 		fprintf(stderr, "xfrmgw: %s\n", msg);

@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ESP or AH functions for an SA, chosen once when it is built. */
-#include <errno.h>
-#include <netinet/in.h>
-
+/* The packet types (sa/xfrm_type.h) of every process that carries packets. */
 #include "ah/ah.h"
 #include "dataplane/xform.h"
 #include "esp/esp.h"
-#include "sa/sa.h"
+#include "sa/xfrm_type.h"
 
-int xgw_xform_init(struct xfrm_sa *sa, const char **why)
+int xgw_xform_register(void)
 {
-	switch (sa->id.proto) {
-	case IPPROTO_ESP:
-		return esp_sa_init_msg(sa, why);
-	case IPPROTO_AH:
-		return ah_sa_init_msg(sa, why);
-	default:
-		*why = "only ESP and AH SAs carry packets";
-		return -EPROTONOSUPPORT;
-	}
+	int rc = xfrm_type_register(&esp_type);
+
+	if (!rc)
+		rc = xfrm_type_register(&ah_type);
+	return rc;
 }

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Per-SA packet functions for every process that carries packets (the
- * gateway, the offline pcap mode): ESP or AH by the SA's protocol. Registered
- * with sa_set_xform_init() so SAs get their functions when they are built.
+ * The packet types of every process that carries packets (the gateway, the
+ * offline pcap mode): ESP and AH, registered once at start so SAs get their
+ * functions when they are bound (sa_crypto_bind -> xfrm_init_state).
  */
 #ifndef XFRMGW_DATAPLANE_XFORM_H
 #define XFRMGW_DATAPLANE_XFORM_H
 
-struct xfrm_sa;
-
-int xgw_xform_init(struct xfrm_sa *sa, const char **why);
+/* 0, or -errno from xfrm_type_register(). */
+int xgw_xform_register(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "sa/sa.h"
+#include "sa/xfrm_type.h"
 
 struct rte_mbuf;
 struct rte_mempool;
@@ -93,12 +94,19 @@ struct esp_stats *esp_lcore_stats(struct esp_lcore *lc);
  * IV on a non-ESN SA whose sequence number may wrap
  * (XFRM_SA_XFLAG_OSEQ_MAY_WRAP: the IV would repeat) and transforms whose
  * request needs more than ESP_REQ_SIZE bytes are refused (-ENOTSUP).
- * sa->ops points at a static table: nothing to free.
+ * Sets sa->type = &esp_type; sa->ops points at a static table: nothing
+ * to free.
  */
 int esp_sa_init(struct xfrm_sa *sa);
 
 /* As esp_sa_init(); *why (if not NULL) gets a constant reason on error. */
 int esp_sa_init_msg(struct xfrm_sa *sa, const char **why);
+
+/*
+ * ESP as a packet type (sa/xfrm_type.h): register it in a process that
+ * carries packets; its init_state is esp_sa_init_msg().
+ */
+extern const struct xfrm_type esp_type;
 
 /* Encapsulate plain IP packets for sa (outbound). */
 uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n);

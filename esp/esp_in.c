@@ -468,7 +468,7 @@ static __rte_always_inline void esp_in_chunk(struct esp_lcore *lc, struct xfrm_s
 	{                                                                                  \
 		esp_in_chunk(lc, sa, mb, n, natt_, esn_, tun, v6, worker);                 \
 	}                                                                                  \
-	static uint16_t esp_in_burst_##mf##_##natt_##esn_(struct esp_lcore *lc,            \
+	static uint16_t esp_in_burst_##mf##_##natt_##esn_(void *lc,                         \
 							  struct xfrm_sa *sa,              \
 							  struct rte_mbuf *mb[], uint16_t n) \
 	{                                                                                  \
@@ -491,7 +491,7 @@ ESP_IN_MF(trs6, esp_in_trs6, false, true)
 	  { esp_in_burst_##mf##_10, esp_in_burst_##mf##_11 } }
 
 /* [mode x family][natt][esn], indexed by esp_sa_init. */
-const esp_burst_fn esp_in_fns[ESP_MF_KINDS][2][2] = {
+const xfrm_burst_fn esp_in_fns[ESP_MF_KINDS][2][2] = {
 	[ESP_MF_TUN4] = ESP_IN_ROW(tun4),
 	[ESP_MF_TUN6] = ESP_IN_ROW(tun6),
 	[ESP_MF_TRS4] = ESP_IN_ROW(trs4),
@@ -500,11 +500,11 @@ const esp_burst_fn esp_in_fns[ESP_MF_KINDS][2][2] = {
 
 uint16_t esp_inbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n)
 {
-	const struct esp_sa_ops *ops = sa->ops;
+	const struct xfrm_state_ops *ops = sa->ops;
 
-	if (unlikely(!ops || !sa->crypto)) {
+	if (unlikely(!ops || !sa->crypto || sa->type != &esp_type)) {
 		ipsec_refuse_burst(mb, n, lc->stats.drop, esp_reason_off, ESP_DROP_SA_STATE);
 		return 0;
 	}
-	return ops->inbound(lc, sa, mb, n);
+	return ops->input(lc, sa, mb, n);
 }

@@ -93,6 +93,33 @@ struct esp_stats *esp_lcore_stats(struct esp_lcore *lc)
 	return &lc->stats;
 }
 
+/* ---- the same, as esp_type's ops (sa/xfrm_type.h) ---- */
+
+void *esp_type_lcore_create(struct rte_mempool *pool, int socket_id)
+{
+	return esp_lcore_create(pool, socket_id);
+}
+
+void esp_type_lcore_free(void *lc)
+{
+	esp_lcore_free(lc);
+}
+
+const char *esp_type_drop_name(unsigned int reason)
+{
+	return esp_drop_name((enum esp_drop)reason);
+}
+
+unsigned int esp_type_mbuf_reason(const struct rte_mbuf *m)
+{
+	return esp_mbuf_reason(m);
+}
+
+const uint64_t *esp_type_lcore_drops(void *lc)
+{
+	return ((struct esp_lcore *)lc)->stats.drop;
+}
+
 int esp_lcore_random(struct esp_lcore *lc, uint8_t *dst, unsigned int n)
 {
 	if (unlikely(lc->rnd_left < n)) {

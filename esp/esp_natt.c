@@ -49,7 +49,7 @@ enum esp_natt_class esp_natt_classify(const struct rte_mbuf *m, uint32_t *spi)
  * RFC 3948 / kernel esp_input_done2: an authenticated packet from a source
  * other than the SA's peer (address or UDP port) is a new NAT mapping.
  * Rate limit as the kernel's mapping_maxage (sa->mtimer_thresh seconds):
- * sa->ops_priv keeps the time and port of the last report.
+ * sa->type_priv keeps the time and port of the last report.
  */
 void esp_natt_check_mapping(struct xfrm_sa *sa, const struct rte_mbuf *m, uint16_t l3len,
 			    uint64_t now)
@@ -71,11 +71,11 @@ void esp_natt_check_mapping(struct xfrm_sa *sa, const struct rte_mbuf *m, uint16
 	if (!fn)
 		return;
 	if (sa->mtimer_thresh) {
-		last = __atomic_load_n((uintptr_t *)&sa->ops_priv, __ATOMIC_RELAXED);
+		last = __atomic_load_n(&sa->type_priv, __ATOMIC_RELAXED);
 		cur = (uintptr_t)(now << 16) | u->src_port;
 		if ((last & 0xffff) == u->src_port && (last >> 16) + sa->mtimer_thresh > now)
 			return;
-		__atomic_store_n((uintptr_t *)&sa->ops_priv, cur, __ATOMIC_RELAXED);
+		__atomic_store_n(&sa->type_priv, cur, __ATOMIC_RELAXED);
 	}
 	fn(__atomic_load_n(&mapping_arg, __ATOMIC_RELAXED), sa, &addr, u->src_port);
 }

@@ -473,7 +473,7 @@ static __rte_always_inline void esp_out_chunk(struct esp_lcore *lc, struct xfrm_
 			      worker, tun, v6);                                            \
 	}                                                                                  \
 	static uint16_t esp_out_burst_##mf##_##natt_##esn_##iv_(                           \
-		struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n) \
+		void *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n)          \
 	{                                                                                  \
 		return esp_run_burst(lc, sa, mb, n, esp_out_##mf##_##natt_##esn_##iv_, false); \
 	}
@@ -502,7 +502,7 @@ ESP_OUT_MF(trs6, esp_out_trs6, false, true)
 	  { ESP_OUT_ROW_IV(mf, 1, 0), ESP_OUT_ROW_IV(mf, 1, 1) } }
 
 /* [mode x family][natt][esn][ivgen], indexed by esp_sa_init. */
-const esp_burst_fn esp_out_fns[ESP_MF_KINDS][2][2][ESP_IV_KINDS] = {
+const xfrm_burst_fn esp_out_fns[ESP_MF_KINDS][2][2][ESP_IV_KINDS] = {
 	[ESP_MF_TUN4] = ESP_OUT_ROW(tun4),
 	[ESP_MF_TUN6] = ESP_OUT_ROW(tun6),
 	[ESP_MF_TRS4] = ESP_OUT_ROW(trs4),
@@ -511,11 +511,11 @@ const esp_burst_fn esp_out_fns[ESP_MF_KINDS][2][2][ESP_IV_KINDS] = {
 
 uint16_t esp_outbound(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[], uint16_t n)
 {
-	const struct esp_sa_ops *ops = sa->ops;
+	const struct xfrm_state_ops *ops = sa->ops;
 
-	if (unlikely(!ops || !sa->crypto)) {
+	if (unlikely(!ops || !sa->crypto || sa->type != &esp_type)) {
 		ipsec_refuse_burst(mb, n, lc->stats.drop, esp_reason_off, ESP_DROP_SA_STATE);
 		return 0;
 	}
-	return ops->outbound(lc, sa, mb, n);
+	return ops->output(lc, sa, mb, n);
 }

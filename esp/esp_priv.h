@@ -23,6 +23,7 @@
 #include "esp/ipsec_burst.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
+#include "sa/xfrm_type.h"
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
@@ -55,14 +56,11 @@
 #define ESP_NH_NONE	59u	/* TFC dummy packet, RFC 4303 2.6 */
 #define ESP_DROP_OK	0xffu	/* per-packet status: not dropped */
 
-typedef uint16_t (*esp_burst_fn)(struct esp_lcore *lc, struct xfrm_sa *sa,
-				 struct rte_mbuf *mb[], uint16_t n);
-
-/* What esp_sa_init chose; sa->ops points at one of a static table. */
-struct esp_sa_ops {
-	esp_burst_fn outbound;
-	esp_burst_fn inbound;
-};
+/*
+ * The burst functions esp_sa_init chooses from (sa->ops, struct
+ * xfrm_state_ops, points into a static table of them): xfrm_burst_fn,
+ * whose void * is the struct esp_lcore.
+ */
 
 /* How the explicit IV is made (decided per SA). */
 enum esp_ivgen {
@@ -82,8 +80,8 @@ enum esp_mf {
 };
 
 /* [mode x family][natt][esn][ivgen] and [mode x family][natt][esn]. */
-extern const esp_burst_fn esp_out_fns[ESP_MF_KINDS][2][2][ESP_IV_KINDS];
-extern const esp_burst_fn esp_in_fns[ESP_MF_KINDS][2][2];
+extern const xfrm_burst_fn esp_out_fns[ESP_MF_KINDS][2][2][ESP_IV_KINDS];
+extern const xfrm_burst_fn esp_in_fns[ESP_MF_KINDS][2][2];
 
 /* Scratch of one packet during a burst. */
 struct esp_pkt {
@@ -128,6 +126,13 @@ static inline void esp_set_reason(struct rte_mbuf *m, uint8_t reason)
 }
 
 IPSEC_BURST_FITS(ESP_BURST, ESP_DROP_OK, ESP_MF_TUN4, ESP_MF_TUN6, ESP_MF_TRS4, ESP_MF_TRS6);
+
+/* esp_type's ops over the functions of esp.h (esp_lcore.c). */
+void *esp_type_lcore_create(struct rte_mempool *pool, int socket_id);
+void esp_type_lcore_free(void *lc);
+const char *esp_type_drop_name(unsigned int reason);
+unsigned int esp_type_mbuf_reason(const struct rte_mbuf *m);
+const uint64_t *esp_type_lcore_drops(void *lc);
 
 /* Fill n random bytes from the lcore's DRBG pool. 0 or a crypto error. */
 int esp_lcore_random(struct esp_lcore *lc, uint8_t *dst, unsigned int n);

@@ -9,7 +9,7 @@
 #include "esp/esp_priv.h"
 
 /* One ops pair per combination; sa->ops points into this table. */
-static struct esp_sa_ops ops_table[ESP_MF_KINDS][2][2][ESP_IV_KINDS];
+static struct xfrm_state_ops ops_table[ESP_MF_KINDS][2][2][ESP_IV_KINDS];
 static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
 
 static void ops_table_fill(void)
@@ -18,9 +18,9 @@ static void ops_table_fill(void)
 		for (int natt = 0; natt < 2; natt++)
 			for (int esn = 0; esn < 2; esn++)
 				for (int iv = 0; iv < ESP_IV_KINDS; iv++) {
-					ops_table[mf][natt][esn][iv].outbound =
+					ops_table[mf][natt][esn][iv].output =
 						esp_out_fns[mf][natt][esn][iv];
-					ops_table[mf][natt][esn][iv].inbound =
+					ops_table[mf][natt][esn][iv].input =
 						esp_in_fns[mf][natt][esn];
 				}
 }
@@ -105,7 +105,8 @@ int esp_sa_init_msg(struct xfrm_sa *sa, const char **why)
 		return -ENOTSUP;
 	}
 	pthread_once(&ops_once, ops_table_fill);
-	sa->ops_priv = NULL;
+	sa->type_priv = 0;
+	sa->type = &esp_type;
 	__atomic_store_n(&sa->ops, &ops_table[mf][natt][esn][iv], __ATOMIC_RELEASE);
 	return 0;
 }
@@ -114,3 +115,44 @@ int esp_sa_init(struct xfrm_sa *sa)
 {
 	return esp_sa_init_msg(sa, NULL);
 }
+
+/*
+ * ESP's worst case for sa (RFC 4303 2): header and trailer, UDP (RFC 3948),
+ * IV, padding to the block, ICV; from the algorithms as XFRM gave them.
+ */
+static unsigned int esp_overhead(const struct xfrm_sa *sa)
+{
+	unsigned int o = ESP_HDR_LEN + ESP_TRL_LEN, iv = 16, block = 16, icv = 16;
+
+	if (sa->has_encap)
+		o += ESP_UDP_LEN;
+	if (sa->aead) {
+		iv = 8;		/* GCM, CCM, ChaCha20-Poly1305: RFC 4106/4309/7634 */
+		block = 4;
+		icv = sa->aead->alg_icv_len / 8;
+	} else {
+		if (sa->ealg && !strncmp(sa->ealg->alg_name, "ecb(cipher_null)", 16))
+			iv = 0, block = 4;
+		else if (sa->ealg && strncmp(sa->ealg->alg_name, "cbc(", 4))
+			iv = 8, block = 4;	/* counter modes */
+		icv = sa->aalg ? sa->aalg->alg_trunc_len / 8 : 0;
+	}
+	return o + iv + (block - 1) + icv;
+}
+
+const struct xfrm_type esp_type = {
+	.proto = IPPROTO_ESP,
+	.slot = XFRM_SLOT_ESP,
+	.name = "esp",
+	.init_state = esp_sa_init_msg,
+	.destroy_state = NULL,	/* ops point into a static table; type_priv is a plain word */
+	.overhead = esp_overhead,
+	.lcore_create = esp_type_lcore_create,
+	.lcore_free = esp_type_lcore_free,
+	.drop_max = ESP_DROP_MAX,
+	.drop_unknown = ESP_DROP_CRYPTO,
+	.drop_name = esp_type_drop_name,
+	.drop_key = esp_type_drop_name,	/* ESP's names are the dictionary's unprefixed ones */
+	.mbuf_reason = esp_type_mbuf_reason,
+	.lcore_drops = esp_type_lcore_drops,
+};

@@ -12,6 +12,7 @@
 #include "cryptoapi/crypto.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
+#include "sa/xfrm_type.h"
 
 #define XFRM_KEY_BYTES(bits) (((size_t)(bits) + 7) / 8)
 
@@ -280,6 +281,8 @@ int sa_replay_setup(struct xfrm_sa *sa, uint32_t window,
 
 static void sa_free(struct xfrm_sa *sa)
 {
+	if (sa->type && sa->type->destroy_state)
+		sa->type->destroy_state(sa);
 	sa_crypto_free(sa->crypto);
 	if (sa->aead)
 		algo_free(sa->aead, sizeof(*sa->aead), sa->aead->alg_key_len);

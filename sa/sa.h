@@ -58,6 +58,8 @@ enum sa_state {
 
 struct sa_crypto;
 struct sad;
+struct xfrm_state_ops;
+struct xfrm_type;
 
 /*
  * Current lifetime, updated by the data path (relaxed atomics). add_time is
@@ -99,8 +101,9 @@ struct xfrm_sa {
 	struct sa_crypto *crypto;	/* bound transforms (sa_crypto.h), or NULL */
 	struct sa_lifetime_cur curlft;
 	struct sa_stats stats;
-	void *ops;			/* opaque: per-SA ESP/AH ops chosen at creation */
-	void *ops_priv;
+	const struct xfrm_type *type;	/* its protocol's ops (xfrm_type.h), set when bound */
+	const struct xfrm_state_ops *ops; /* burst functions type->init_state chose */
+	uintptr_t type_priv;		/* the type's own word (ESP: last NAT-T mapping report) */
 
 	/* ---- configuration, as XFRM gave it ---- */
 	struct xfrm_selector sel;

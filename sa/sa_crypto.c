@@ -16,6 +16,7 @@
 #include "cryptoapi/algapi.h"
 #include "cryptoapi/crypto.h"
 #include "sa/sa_crypto.h"
+#include "sa/xfrm_type.h"
 
 #define KEY_BYTES(bits) (((unsigned int)(bits) + 7) / 8)
 
@@ -341,7 +342,16 @@ static int bind_ah(struct sa_crypto *c, const struct xfrm_sa *sa, unsigned int i
 	return 0;
 }
 
-static sa_xform_init_fn xform_init;
+/*
+ * The packet path's per-SA setup: the SA's protocol type chooses its burst
+ * functions now, not per packet. A process without registered types (no
+ * packet path) stops at the transforms; one with types refuses an SA
+ * whose protocol has none.
+ */
+static int bind_type(struct xfrm_sa *sa, const char **why)
+{
+	return xfrm_types_registered() ? xfrm_init_state(sa, why) : 0;
+}
 
 int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
 {
@@ -370,12 +380,13 @@ int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
 		goto fail;
 	sa_crypto_free(sa->crypto);
 	sa->crypto = c;
-	/* The packet path picks its per-SA functions now, not per packet. */
-	if (xform_init && (rc = xform_init(sa, &why)) != 0) {
+	rc = bind_type(sa, &why);
+	if (rc) {
 		if (msg)
 			snprintf(msg, msglen, "%s", why);
 		sa->crypto = NULL;
 		sa->ops = NULL;
+		sa->type = NULL;
 		goto fail;
 	}
 	return 0;
@@ -383,11 +394,6 @@ int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen)
 fail:
 	sa_crypto_free(c);
 	return rc;
-}
-
-void sa_set_xform_init(sa_xform_init_fn fn)
-{
-	xform_init = fn;
 }
 
 void sa_crypto_free(struct sa_crypto *c)

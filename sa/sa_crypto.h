@@ -142,18 +142,14 @@ int sa_crypto_name(const struct xfrm_sa *sa, char *name, size_t len,
  *           which), or a combination sa_crypto_name() rejects
  *  -ENOMEM
  * Key blobs built on the way are wiped before return.
+ * Then the packet path's per-SA setup: when the process registered packet
+ * types (sa/xfrm_type.h), the SA's protocol type chooses its burst
+ * functions (sa->type, sa->ops), so an SA that cannot carry packets is
+ * refused when it is added (-EINVAL/-ENOTSUP/-EPROTONOSUPPORT, msg says
+ * why, sa->crypto left unset).
  */
 int sa_crypto_bind(struct xfrm_sa *sa, char *msg, size_t msglen);
 
-/*
- * The packet path's per-SA setup (ESP/AH functions chosen from mode, family
- * and crypto kind), run by sa_crypto_bind() once the transforms are bound,
- * so an SA that cannot carry packets is refused when it is added, with *why
- * as the reason. A process with a packet path registers it once at start;
- * without one (NULL, the default) binding stops at the transforms.
- */
-typedef int (*sa_xform_init_fn)(struct xfrm_sa *sa, const char **why);
-void sa_set_xform_init(sa_xform_init_fn fn);
 
 /* Free the transforms (the crypto API wipes their contexts). NULL is fine. */
 void sa_crypto_free(struct sa_crypto *c);

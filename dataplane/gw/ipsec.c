@@ -38,7 +38,6 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
-#include "ah/ah.h"
 #include "ah/bundle.h"
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/gateway.h"
@@ -50,14 +49,14 @@
 #include "sa/policy_path.h"
 #include "sa/sad.h"
 #include "sa/spd.h"
+#include "sa/xfrm_type.h"
 
 #define OUT_PENDING	256
 #define SECPATH_MAX	BUNDLE_MAX	/* SAs one packet goes through */
 
 struct gw_ipsec_lcore {
-	struct esp_lcore *esp;
-	struct ah_lcore *ah;
-	struct bundle_lcore bl;		/* drives esp and ah */
+	struct xfrm_lcore xl;		/* ESP's and AH's per-lcore state */
+	struct bundle_lcore bl;		/* drives xl */
 	unsigned int n;
 	struct secpath chain[OUT_PENDING];
 	struct rte_mbuf *m[OUT_PENDING];
@@ -81,21 +80,13 @@ int gw_ipsec_lcore_init(struct gw *g, struct gw_worker *w)
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	l->esp = esp_lcore_create(g->pool, (int)rte_socket_id());
-	if (!l->esp)
-		goto no_esp;
-	l->ah = ah_lcore_create(g->pool, (int)rte_socket_id());
-	if (!l->ah)
-		goto no_ah;
-	l->bl.esp = l->esp;
-	l->bl.ah = l->ah;
+	if (xfrm_lcore_init(&l->xl, g->pool, (int)rte_socket_id())) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->bl.xl = &l->xl;
 	w->ipsec = l;
 	return 0;
-no_ah:
-	esp_lcore_free(l->esp);
-no_esp:
-	free(l);
-	return -ENOMEM;
 }
 
 void gw_ipsec_lcore_free(struct gw_worker *w)
@@ -106,8 +97,7 @@ void gw_ipsec_lcore_free(struct gw_worker *w)
 		return;
 	for (unsigned int i = 0; i < l->n; i++)
 		rte_pktmbuf_free(l->m[i]);
-	ah_lcore_free(l->ah);
-	esp_lcore_free(l->esp);
+	xfrm_lcore_fini(&l->xl);
 	free(l);
 	w->ipsec = NULL;
 }
@@ -141,78 +131,36 @@ void gw_ipsec_hooks(struct gw *g)
 		esp_set_mapping_hook(NULL, NULL);
 }
 
-/* AH's reasons, named apart from ESP's in the same dictionary. */
-static const char *const ah_drop_names[AH_DROP_MAX] = {
-	[AH_DROP_TRUNCATED] = "ah_truncated",
-	[AH_DROP_BAD_LENGTH] = "ah_bad_length",
-	[AH_DROP_SA_STATE] = "ah_sa_state",
-	[AH_DROP_SEQ_ZERO] = "ah_seq_zero",
-	[AH_DROP_REPLAY] = "ah_replay",
-	[AH_DROP_REPLAY_WINDOW] = "ah_replay_window",
-	[AH_DROP_AUTH] = "ah_auth",
-	[AH_DROP_NEXT_HEADER] = "ah_next_header",
-	[AH_DROP_SEQ_OVERFLOW] = "ah_seq_overflow",
-	[AH_DROP_HARD_LIMIT] = "ah_hard_limit",
-	[AH_DROP_NO_ROOM] = "ah_no_room",
-	[AH_DROP_CRYPTO] = "ah_crypto",
-	[AH_DROP_BAD_INNER] = "ah_bad_inner",
-	[AH_DROP_WRONG_SPI] = "ah_wrong_spi",
-	[AH_DROP_BAD_OUTER] = "ah_bad_outer",
-	[AH_DROP_BAD_OPTIONS] = "ah_bad_options",
-};
-
+/* Every type's reasons in one dictionary, ESP's then AH's (type->drop_key names them apart). */
 unsigned int gw_ipsec_drops(const struct gw_worker *w, uint64_t *drop, const char **names,
 			    unsigned int max)
 {
-	unsigned int ne = RTE_MIN((unsigned int)ESP_DROP_MAX, max);
-	unsigned int na = RTE_MIN((unsigned int)AH_DROP_MAX, max - ne);
-	const struct esp_stats *es;
-	const struct ah_stats *as;
+	unsigned int k = 0;
 
-	for (unsigned int i = 0; i < ne; i++)
-		names[i] = esp_drop_name((enum esp_drop)i);
-	for (unsigned int i = 0; i < na; i++)
-		names[ne + i] = ah_drop_names[i] ? ah_drop_names[i] : "ah_unknown";
-	if (!w->ipsec)
-		return ne + na;
-	es = esp_lcore_stats(w->ipsec->esp);
-	as = ah_lcore_stats(w->ipsec->ah);
-	for (unsigned int i = 0; i < ne; i++)
-		drop[i] += __atomic_load_n(&es->drop[i], __ATOMIC_RELAXED);
-	for (unsigned int i = 0; i < na; i++)
-		drop[ne + i] += __atomic_load_n(&as->drop[i], __ATOMIC_RELAXED);
-	return ne + na;
-}
+	for (unsigned int s = 0; s < XFRM_SLOTS; s++) {
+		const struct xfrm_type *t = xfrm_type_at(s);
+		unsigned int nt;
 
-/* ESP's worst case for sa: outer header, UDP, header, IV, padding, ICV (RFC 4303 2). */
-static unsigned int esp_overhead(const struct xfrm_sa *sa)
-{
-	unsigned int o = 8 + 2, iv = 16, block = 16, icv = 16;
+		if (!t)
+			continue;
+		nt = RTE_MIN(t->drop_max, max - k);
+		for (unsigned int i = 0; i < nt; i++)
+			names[k + i] = t->drop_key(i);
+		if (w->ipsec && w->ipsec->xl.state[s]) {
+			const uint64_t *d = t->lcore_drops(w->ipsec->xl.state[s]);
 
-	if (sa->has_encap)
-		o += sizeof(struct rte_udp_hdr);
-	if (sa->aead) {
-		iv = 8;		/* GCM, CCM, ChaCha20-Poly1305: RFC 4106/4309/7634 */
-		block = 4;
-		icv = sa->aead->alg_icv_len / 8;
-	} else {
-		if (sa->ealg && !strncmp(sa->ealg->alg_name, "ecb(cipher_null)", 16))
-			iv = 0, block = 4;
-		else if (sa->ealg && strncmp(sa->ealg->alg_name, "cbc(", 4))
-			iv = 8, block = 4;	/* counter modes */
-		icv = sa->aalg ? sa->aalg->alg_trunc_len / 8 : 0;
+			for (unsigned int i = 0; i < nt; i++)
+				drop[k + i] += __atomic_load_n(&d[i], __ATOMIC_RELAXED);
+		}
+		k += nt;
 	}
-	return o + iv + (block - 1) + icv;
+	return k;
 }
 
-/* What sa adds at most: ESP's or AH's header (RFC 4302 2), the outer header in tunnel mode. */
+/* What sa adds at most: its type's header and trailer, the outer header in tunnel mode. */
 unsigned int gw_ipsec_overhead(const struct xfrm_sa *sa)
 {
-	unsigned int o = sa->id.proto == IPPROTO_AH ? ah_hdr_len(sa) : esp_overhead(sa);
-
-	if (sa->mode == XFRM_MODE_TUNNEL)
-		o += sa->family == AF_INET6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
-	return o;
+	return xfrm_overhead(sa);
 }
 
 /* ---- the SPD's verdicts (sa/policy_path.h) as the packet path's drop reasons ---- */
@@ -336,28 +284,31 @@ static bool after_decap(struct gw *g, struct gw_worker *w, struct rte_mbuf *m,
 	in_done(g, w, m, k, sp, mark);
 	return false;
 }
+
+/* The worker's packet counter of a type (esp_in, ah_out, ...). */
+static uint64_t *type_packets(struct gw_worker *w, const struct xfrm_type *t, bool in)
+{
+	if (t->slot == XFRM_SLOT_AH)
+		return in ? &w->stats.ah_in : &w->stats.ah_out;
+	return in ? &w->stats.esp_in : &w->stats.esp_out;
+}
+
 static uint16_t inbound_group(struct gw *g, struct gw_worker *w, struct xfrm_sa *sa,
 			      struct rte_mbuf **m, uint16_t n)
 {
 	rte_spinlock_t *lock = NULL;
 	uint16_t good;
 
-	if (!sa->ops || (sa->id.proto != IPPROTO_ESP && sa->id.proto != IPPROTO_AH))
+	if (!sa->ops)
 		return 0;
 	if (g->nb_workers > 1)
 		lock = &g->sa_lock[((uintptr_t)sa >> 6) % GW_SA_LOCKS];
 	if (lock)
 		rte_spinlock_lock(lock);
-	if (sa->id.proto == IPPROTO_AH)
-		good = ah_inbound(w->ipsec->ah, sa, m, n);
-	else
-		good = esp_inbound(w->ipsec->esp, sa, m, n);
+	good = xfrm_input(&w->ipsec->xl, sa, m, n);
 	if (lock)
 		rte_spinlock_unlock(lock);
-	if (sa->id.proto == IPPROTO_AH)
-		w->stats.ah_in += good;
-	else
-		w->stats.esp_in += good;
+	*type_packets(w, sa->type, true) += good;
 	return good;
 }
 
@@ -635,8 +586,8 @@ static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const s
 			  struct rte_mbuf **m, uint16_t k)
 {
 	struct bundle_tmpl t[SECPATH_MAX];
+	const struct xfrm_type *used[XFRM_SLOTS] = { NULL };
 	struct bundle b;
-	bool esp = false, ah = false;
 	uint16_t good;
 
 	for (unsigned int i = 0; i < ch->n; i++) {
@@ -644,16 +595,15 @@ static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const s
 
 		t[i] = (struct bundle_tmpl){ .proto = sa->id.proto, .mode = sa->mode,
 					     .reqid = sa->reqid };
-		esp |= sa->id.proto == IPPROTO_ESP;
-		ah |= sa->id.proto == IPPROTO_AH;
+		if (sa->type)
+			used[sa->type->slot] = sa->type;
 	}
 	if (bundle_init(&b, t, ch->sa, ch->n, NULL))
 		return 0;
 	good = bundle_outbound(&l->bl, &b, m, k);
-	if (esp)
-		w->stats.esp_out += good;
-	if (ah)
-		w->stats.ah_out += good;
+	for (unsigned int s = 0; s < XFRM_SLOTS; s++)
+		if (used[s])
+			*type_packets(w, used[s], false) += good;
 	return good;
 }
 

@@ -129,15 +129,16 @@ static uint64_t sum(const uint64_t *v, unsigned int n)
 	return s;
 }
 
-static void print_reasons(const char *prefix, const uint64_t *v, unsigned int n,
-			  const char *(*name)(unsigned int))
+/* drop.esp.auth, drop.ah.replay, ...: each type's refusals by its reason names. */
+static void print_reasons(const struct xfrm_type *t, const uint64_t *v)
 {
+	unsigned int n = t->drop_max < XPC_REASONS ? t->drop_max : XPC_REASONS;
 	char key[96];
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (!v[i])
 			continue;
-		snprintf(key, sizeof(key), "%s.%s", prefix, name(i));
+		snprintf(key, sizeof(key), "drop.%s.%s", t->name, t->drop_name(i));
 		put(key, v[i]);
 	}
 }
@@ -160,8 +161,9 @@ void xpc_counters_print(const struct xpc_counters *c)
 		snprintf(key, sizeof(key), "drop.%s", drop_names[i]);
 		put(key, c->drop[i]);
 	}
-	print_reasons("drop.esp", c->esp_drop, XPC_REASONS, xpc_esp_reason_name);
-	print_reasons("drop.ah", c->ah_drop, XPC_REASONS, xpc_ah_reason_name);
+	for (unsigned int i = 0; i < XFRM_SLOTS; i++)
+		if (xfrm_type_at(i))
+			print_reasons(xfrm_type_at(i), c->type_drop[i]);
 	put("info.natt_esp", c->natt_esp);
 	put("info.unknown_spi", c->unknown_spi);
 	for (unsigned int i = 0; i < c->nsa; i++)

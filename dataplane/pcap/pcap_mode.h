@@ -23,6 +23,7 @@
 
 #include "sa/policy_path.h"
 #include "sa/spd.h"
+#include "sa/xfrm_type.h"
 
 #define XPC_BURST	32
 #define XPC_L2_MAX	64		/* longest L2 header we keep (Ethernet + 12 VLAN tags) */
@@ -32,7 +33,6 @@
 
 struct rte_mbuf;
 struct rte_mempool;
-struct esp_lcore;
 struct sa_rcu;
 struct sad;
 struct xfrm_sa;
@@ -85,8 +85,7 @@ struct xpc_counters {
 	uint64_t decapsulated, encapsulated;
 	uint64_t passed[XPC_PASS_MAX];
 	uint64_t drop[XPC_DROP_MAX];
-	uint64_t esp_drop[XPC_REASONS];		/* by enum esp_drop */
-	uint64_t ah_drop[XPC_REASONS];		/* by enum ah_drop */
+	uint64_t type_drop[XFRM_SLOTS][XPC_REASONS];	/* by type (slot), by its reason */
 	uint64_t natt_esp;			/* UDP-encapsulated ESP seen */
 	uint64_t unknown_spi;			/* ESP/AH with no SA: tried as cleartext */
 	unsigned int nsa;
@@ -206,8 +205,7 @@ struct xpc_ctx {
 	struct xpc_db *db;
 	struct xpc_counters *cnt;
 	struct rte_mempool *pool;
-	struct esp_lcore *esp;
-	void *ah;			/* ah/'s per-lcore state when built in */
+	struct xfrm_lcore xl;		/* ESP's and AH's per-lcore state */
 	const struct xpc_link *link;
 	unsigned int segments;
 	uint64_t now;			/* the SAD's clock at start */
@@ -227,8 +225,6 @@ void xpc_pass(struct xpc_ctx *x, struct xpc_pkt *p, enum xpc_pass why);
 
 /* ---- ESP/AH (xform.c) ---- */
 
-/* Choose the SA's functions: 0, or -errno with *why set. */
-int xpc_xform_init(struct xfrm_sa *sa, const char **why);
 int xpc_xform_lcore_init(struct xpc_ctx *x);
 void xpc_xform_lcore_free(struct xpc_ctx *x);
 
@@ -239,9 +235,6 @@ uint16_t xpc_xform_run(struct xpc_ctx *x, struct xfrm_sa *sa, enum xpc_dir dir,
 /* Count why m (behind the good ones) was refused. */
 void xpc_xform_count_drop(struct xpc_ctx *x, const struct xfrm_sa *sa, struct rte_mbuf *m);
 
-/* Names for the counters. */
-const char *xpc_esp_reason_name(unsigned int r);
-const char *xpc_ah_reason_name(unsigned int r);
 
 /* ---- the burst (engine.c) ---- */
 

@@ -29,9 +29,11 @@
 #include "netlink/server.h"
 #include "netlink/xfrm_netlink.h"
 #include "sa/rcu.h"
+#include "dataplane/xform.h"
 #include "sa/sa_crypto.h"
 #include "sa/sad.h"
 #include "sa/spd.h"
+#include "sa/xfrm_type.h"
 
 #ifndef XPC_EXEC_BUILD_PATH
 #define XPC_EXEC_BUILD_PATH ""
@@ -511,7 +513,7 @@ static int collect_sa(struct xfrm_sa *sa, void *arg)
 
 	if (!sa_is_valid(sa))
 		return 0;	/* larval (allocspi): no keys, no packets */
-	if (!sa->ops && xpc_xform_init(sa, &why)) {
+	if (!sa->ops && xfrm_init_state(sa, &why)) {
 		sa_refused(c->file, sa, why ? why : "unsupported");
 		c->err = -EINVAL;
 		return 0;
@@ -601,11 +603,14 @@ static void derive_local(struct xpc_db *db)
 
 int xpc_xfrm_load(struct xpc_db *db, const char *file, const struct xpc_tools *tools)
 {
-	struct xfrm_file f;
+	struct xfrm_file f = { 0 };
 	int rc = -1;
 
 	/* SAs ESP/AH cannot carry are refused by NEWSA itself, with the reason */
-	sa_set_xform_init(xpc_xform_init);
+	if (xgw_xform_register()) {
+		fprintf(stderr, PROG ": cannot register the ESP and AH packet types\n");
+		goto out;
+	}
 	if (xfrm_file_read(&f, file) || run_batch(db, &f, tools))
 		goto out;
 	if (spd_publish(db->spd)) {

@@ -24,9 +24,8 @@
  * SA files: an AH SA has a "proto ah" line and is read here; anything else
  * is an ESP SA in the format of tests/esp/esp_test_util.h. AH SAs are built
  * the way netlink/xfrm_sa.c builds them: sa_set_auth_trunc / sa_set_aead
- * (the same attribute checks), then sa_crypto_bind() with the packet path
- * registered as the per-SA hook (ah_sa_init_msg, as dataplane/xform.c
- * does), so AH-GMAC here is exactly what "ip xfrm state add ... proto ah
+ * (the same attribute checks), then sa_crypto_bind() with the packet types
+ * registered (sa/xfrm_type.h, as dataplane/xform.c registers them), so AH-GMAC here is exactly what "ip xfrm state add ... proto ah
  * aead 'rfc4543(gcm(aes))' KEY 128" gives the gateway. AH lines:
  *   proto ah / spi N / src A / dst A / mode tunnel|transport
  *   auth NAME HEXKEY TRUNCBITS      keyed digest (hmac(sha256), xcbc(aes), ...)
@@ -57,6 +56,7 @@
 
 struct harness {
 	struct rte_mempool *pool;
+	struct xfrm_lcore xl;
 	struct bundle_lcore bl;
 	struct bundle b;
 	int dir_in;
@@ -125,12 +125,6 @@ static int ah_set_alg(struct xfrm_sa *sa, const struct ah_desc *d, const char **
 	return esp_test_set_auth(sa, d->auth, d->key, d->klen, d->trunc, msg);
 }
 
-/* dataplane/xform.c's hook, for AH SAs only. */
-static int ah_xform_hook(struct xfrm_sa *sa, const char **why)
-{
-	return ah_sa_init_msg(sa, why);
-}
-
 /* Build a VALID AH SA from its description, bind it, choose its ops. */
 static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
 {
@@ -163,10 +157,8 @@ static struct xfrm_sa *ah_sa_build(const char *text, char *err, size_t errlen)
 	}
 	if (esp_test_sa_seq(sa, &d.c, err, errlen))
 		goto fail;
-	/* The netlink path: the bind runs the packet path's per-SA hook. */
-	sa_set_xform_init(ah_xform_hook);
+	/* The netlink path: the bind runs the SA's type's init_state. */
 	rc = sa_crypto_bind(sa, err, errlen);
-	sa_set_xform_init(NULL);
 	if (rc)
 		goto fail;
 	if (!sa->ops) {
@@ -233,14 +225,24 @@ out:
 	return rc;
 }
 
+static struct ah_lcore *ah_lc(const struct harness *h)
+{
+	return xfrm_lcore_state(&h->xl, &ah_type);
+}
+
+static struct esp_lcore *esp_lc(const struct harness *h)
+{
+	return xfrm_lcore_state(&h->xl, &esp_type);
+}
+
 static void flush(struct harness *h)
 {
 	struct rte_mbuf **mb = h->mb;
 	uint16_t good, n = h->n;
 
 	if (h->b.n == 1 && h->b.sa[0]->id.proto == IPPROTO_AH)	/* AH alone: the AH API itself */
-		good = h->dir_in ? ah_inbound(h->bl.ah, h->b.sa[0], mb, n) :
-				   ah_outbound(h->bl.ah, h->b.sa[0], mb, n);
+		good = h->dir_in ? ah_inbound(ah_lc(h), h->b.sa[0], mb, n) :
+				   ah_outbound(ah_lc(h), h->b.sa[0], mb, n);
 	else
 		good = h->dir_in ? bundle_inbound(&h->bl, &h->b, mb, n) :
 				   bundle_outbound(&h->bl, &h->b, mb, n);
@@ -319,8 +321,8 @@ static int one_packet(void *arg, const uint8_t *data, uint32_t len)
 
 static void print_stats(struct harness *h)
 {
-	const struct ah_stats *a = ah_lcore_stats(h->bl.ah);
-	const struct esp_stats *e = esp_lcore_stats(h->bl.esp);
+	const struct ah_stats *a = ah_lcore_stats(ah_lc(h));
+	const struct esp_stats *e = esp_lcore_stats(esp_lc(h));
 
 	fprintf(stderr, "in_packets=%lu in_bytes=%lu out_packets=%lu out_bytes=%lu written=%lu\n",
 		(unsigned long)a->in_packets, (unsigned long)a->in_bytes,
@@ -360,8 +362,8 @@ static int run_job(void *arg, const char *sa_files, int dir_in, unsigned int seg
 	h->dir_in = dir_in;
 	h->segs = segs;
 	h->tight = tight;
-	memset(ah_lcore_stats(h->bl.ah), 0, sizeof(struct ah_stats));
-	memset(esp_lcore_stats(h->bl.esp), 0, sizeof(struct esp_stats));
+	memset(ah_lcore_stats(ah_lc(h)), 0, sizeof(struct ah_stats));
+	memset(esp_lcore_stats(esp_lc(h)), 0, sizeof(struct esp_stats));
 	memset(&h->bl.stats, 0, sizeof(h->bl.stats));
 	h->out.written = 0;
 	if (bundle_from_files(&h->b, sa_files, err, sizeof(err))) {
@@ -414,19 +416,18 @@ int main(int argc, char **argv)
 	if (!jobs && esp_test_pcap_single(sa_files, dir, argc - optind, &h.dir_in))
 		usage();
 	h.pool = esp_test_pcap_start("ah_pcap_harness", argv[0], "ah_harness");
-	h.bl.ah = h.pool ? ah_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
-	h.bl.esp = h.pool ? esp_lcore_create(h.pool, SOCKET_ID_ANY) : NULL;
-	if (!h.bl.ah || !h.bl.esp) {
+	if (!h.pool || xfrm_type_register(&esp_type) || xfrm_type_register(&ah_type) ||
+	    xfrm_lcore_init(&h.xl, h.pool, SOCKET_ID_ANY)) {
 		fprintf(stderr, "ah_pcap_harness: cannot set up the pool or lcores\n");
 		return 1;
 	}
+	h.bl.xl = &h.xl;
 	if (jobs)
 		rc = esp_test_pcap_jobs(jobs, run_job, &h);
 	else
 		rc = run_job(&h, sa_files, h.dir_in, h.segs, h.tight, argv[optind],
 			     argv[optind + 1]);
-	ah_lcore_free(h.bl.ah);
-	esp_lcore_free(h.bl.esp);
+	xfrm_lcore_fini(&h.xl);
 	rte_mempool_free(h.pool);
 	crypto_exit();
 	rte_eal_cleanup();

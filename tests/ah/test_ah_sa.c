@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AH SAs built the netlink way (netlink/xfrm_sa.c): the algorithm attribute
- * through sa_set_aead / sa_set_auth_trunc, then sa_crypto_bind() with the
- * packet path's per-SA hook registered as dataplane/xform.c registers it.
+ * through sa_set_aead / sa_set_auth_trunc, then sa_crypto_bind() with AH's
+ * packet type registered (sa/xfrm_type.h), as dataplane/xform.c registers it.
  * Each row names its source; the binding must be what ah_sa_init_msg()
  * accepts (AES-GMAC: the rfc4543 AEAD, ICV 16, IV 8, RFC 4543 4), and the
  * AH header length what RFC 4302 2.6 gives for the SA's ICV.
@@ -66,11 +66,6 @@ static int setup(void **state)
 	return esp_test_eal_init("test_ah_sa");
 }
 
-static int ah_hook(struct xfrm_sa *sa, const char **why)
-{
-	return ah_sa_init_msg(sa, why);
-}
-
 /* The SA the netlink server would build from one XFRM_MSG_NEWSA. */
 static struct xfrm_sa *sa_like_netlink(const struct row *r, uint16_t family, bool align4,
 				       int *set_rc, int *bind_rc, char *msg, size_t msglen)
@@ -112,9 +107,9 @@ static struct xfrm_sa *sa_like_netlink(const struct row *r, uint16_t family, boo
 	}
 	*bind_rc = 0;
 	if (*set_rc == 0) {
-		sa_set_xform_init(ah_hook);
+		assert_int_equal(xfrm_type_register(&ah_type), 0);
 		*bind_rc = sa_crypto_bind(sa, msg, msglen);
-		sa_set_xform_init(NULL);
+		xfrm_type_unregister(&ah_type);
 	} else {
 		snprintf(msg, msglen, "%s", why);
 	}
@@ -148,10 +143,15 @@ static void test_netlink_binding(void **state)
 			if (set_rc || bind_rc) {
 				assert_null(sa->crypto);
 				assert_null(sa->ops);
+				assert_null(sa->type);
 				assert_true(msg[0] != '\0');
 			} else {
 				assert_non_null(sa->crypto);
 				assert_non_null(sa->ops);
+				assert_ptr_equal(sa->type, &ah_type);
+				/* tunnel mode: the outer header on top (RFC 4301 8.1) */
+				assert_int_equal(xfrm_overhead(sa),
+						 want + (shapes[s].family == AF_INET6 ? 40 : 20));
 				assert_int_equal(sa->crypto->kind, r->kind);
 				assert_int_equal(sa->crypto->icv_len, r->icv);
 				assert_int_equal(sa->crypto->iv_len, r->iv);
@@ -162,9 +162,51 @@ static void test_netlink_binding(void **state)
 	}
 }
 
+/* The type registry: one type per slot and protocol, lookups, refusals. */
+static void test_type_registry(void **state)
+{
+	struct xfrm_type other = ah_type;
+	struct xfrm_sa *sa = sa_alloc();
+	const char *why = NULL;
+
+	(void)state;
+	assert_non_null(sa);
+	assert_false(xfrm_types_registered());
+	assert_null(xfrm_type_get(IPPROTO_AH));
+	assert_int_equal(xfrm_type_register(&ah_type), 0);
+	assert_int_equal(xfrm_type_register(&ah_type), 0);	/* again: no change */
+	assert_true(xfrm_types_registered());
+	assert_ptr_equal(xfrm_type_get(IPPROTO_AH), &ah_type);
+	assert_ptr_equal(xfrm_type_at(XFRM_SLOT_AH), &ah_type);
+	assert_null(xfrm_type_get(IPPROTO_ESP));
+	other.proto = IPPROTO_COMP;
+	assert_int_equal(xfrm_type_register(&other), -EEXIST);	/* slot taken */
+	other.slot = XFRM_SLOT_ESP;
+	other.proto = IPPROTO_AH;
+	assert_int_equal(xfrm_type_register(&other), -EEXIST);	/* protocol taken */
+	other.slot = XFRM_SLOTS;
+	assert_int_equal(xfrm_type_register(&other), -EINVAL);
+	other = ah_type;
+	other.slot = XFRM_SLOT_ESP;
+	other.proto = IPPROTO_ESP;
+	other.drop_key = NULL;
+	assert_int_equal(xfrm_type_register(&other), -EINVAL);	/* an op missing */
+	/* a protocol without a type carries no packets */
+	sa->id.proto = IPPROTO_ESP;
+	assert_int_equal(xfrm_init_state(sa, &why), -EPROTONOSUPPORT);
+	assert_non_null(why);
+	assert_null(sa->ops);
+	assert_int_equal(xfrm_overhead(sa), 0);
+	xfrm_type_unregister(&ah_type);
+	assert_null(xfrm_type_get(IPPROTO_AH));
+	assert_false(xfrm_types_registered());
+	sa_put(sa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_type_registry),
 		cmocka_unit_test(test_netlink_binding),
 	};
 

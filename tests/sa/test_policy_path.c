@@ -22,10 +22,11 @@
 #include <rte_mbuf.h>
 
 #include "sa/policy_path.h"
+#include "sa/xfrm_type.h"
 #include "tests/sa/flow_pkt.h"
 
 /* Stands for the per-SA ops the packet path binds (policy_out.c uses only SAs that have them). */
-static int bound_ops;
+static const struct xfrm_state_ops bound_ops;
 
 /* ---- the world of the rows ---- */
 
