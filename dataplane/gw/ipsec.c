@@ -18,7 +18,7 @@
  *    path for locally generated packets): policy, template list -> SAs (or
  *    ACQUIRE), inner fragmentation to the post-encapsulation MTU (RFC 4301
  *    8.1) or ICMP when DF forbids it, the templates applied in order
- *    (ah/bundle.h: ESP then AH) in groups of one SA list, then routed as
+ *    (sa/bundle.h: ESP then AH) in groups of one SA list, then routed as
  *    is. A packet routed into an XFRM interface is matched with its if_id
  *    and dropped when no policy transforms it.
  * An inbound SA's replay window has one writer at a time: with several
@@ -38,13 +38,13 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
-#include "ah/bundle.h"
 #include "dataplane/gw/classify.h"
 #include "dataplane/gw/gateway.h"
 #include "dataplane/gw/gw.h"
 #include "dataplane/gw/mark.h"
 #include "dataplane/gw/route.h"
 #include "esp/esp.h"
+#include "sa/bundle.h"
 #include "sa/lifetime.h"
 #include "sa/policy_path.h"
 #include "sa/sad.h"
@@ -581,7 +581,7 @@ bool gw_ipsec_host_output(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
 	return output_decide(g, w, m, GW_OUT_HOST, NULL);
 }
 
-/* Apply one SA list to k packets (ah/bundle.h); the good ones first. */
+/* Apply one SA list to k packets (sa/bundle.h); the good ones first. */
 static uint16_t out_chain(struct gw_ipsec_lcore *l, struct gw_worker *w, const struct secpath *ch,
 			  struct rte_mbuf **m, uint16_t k)
 {

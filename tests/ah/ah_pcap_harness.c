@@ -45,9 +45,9 @@
 #include <rte_mbuf.h>
 
 #include "ah/ah.h"
-#include "ah/bundle.h"
 #include "cryptoapi/crypto.h"
 #include "esp/esp.h"
+#include "sa/bundle.h"
 #include "sa/sa_crypto.h"
 #include "tests/esp/esp_test_pcap.h"
 #include "tests/esp/esp_test_util.h"

@@ -10,7 +10,8 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
-#include "ah/bundle.h"
+#include "sa/bundle.h"
+#include "sa/flow.h"
 
 #ifndef unlikely
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -101,55 +102,29 @@ uint16_t bundle_outbound(struct bundle_lcore *bl, const struct bundle *b, struct
 }
 
 /*
- * The first IPsec header of a packet: protocol and SPI (network order).
- * IPv6 extension headers before it are skipped (RFC 8200 4.1). -1 when the
- * packet cannot be read, else 0 (proto 0 when there is no ESP/AH).
+ * The first IPsec header of a packet: protocol and SPI (network order),
+ * found by the shared parser (sa/flow.h: IPv6 extension headers stepped
+ * over as RFC 8200 4.1). -1 when the packet cannot be read, else 0 (proto
+ * 0 when there is no ESP/AH).
  */
 static int bundle_peek(const struct rte_mbuf *m, uint8_t *proto, uint32_t *spi)
 {
-	uint8_t buf[40];
-	const uint8_t *h = rte_pktmbuf_read(m, 0, 1, buf);
-	uint32_t off;
-	uint8_t nh;
+	struct flow_hdrs h;
+	const uint8_t *s;
+	uint8_t buf[4];
 
-	if (!h)
+	if (flow_parse(m, 0, NULL, &h) != FLOW_OK)
 		return -1;
-	if ((h[0] >> 4) == 4) {
-		h = rte_pktmbuf_read(m, 0, 20, buf);
-		if (!h)
-			return -1;
-		off = (h[0] & 0xfu) * 4u;
-		nh = h[9];
-	} else if ((h[0] >> 4) == 6) {
-		unsigned int guard = 0;
-
-		h = rte_pktmbuf_read(m, 0, 40, buf);
-		if (!h)
-			return -1;
-		off = 40;
-		nh = h[6];
-		while ((nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS) &&
-		       guard++ < 8) {
-			const uint8_t *e = rte_pktmbuf_read(m, off, 2, buf);
-
-			if (!e)
-				return -1;
-			nh = e[0];
-			off += ((uint32_t)e[1] + 1) * 8;
-		}
-	} else {
-		return -1;
-	}
 	*proto = 0;
-	if (nh == IPPROTO_ESP || nh == IPPROTO_AH) {
-		/* RFC 4303 2.1: SPI first; RFC 4302 2: after 4 bytes. */
-		const uint8_t *s = rte_pktmbuf_read(m, off + (nh == IPPROTO_AH ? 4 : 0), 4, buf);
-
-		if (!s)
-			return -1;
-		memcpy(spi, s, 4);
-		*proto = nh;
-	}
+	/* a later fragment carries data, not the header its protocol names */
+	if (h.later_fragment || (h.proto != IPPROTO_ESP && h.proto != IPPROTO_AH))
+		return 0;
+	/* RFC 4303 2.1: SPI first; RFC 4302 2: after 4 bytes. */
+	s = rte_pktmbuf_read(m, h.l4 + (h.proto == IPPROTO_AH ? 4 : 0), 4, buf);
+	if (!s)
+		return -1;
+	memcpy(spi, s, 4);
+	*proto = h.proto;
 	return 0;
 }
 

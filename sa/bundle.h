@@ -11,11 +11,13 @@
  * marked optional may be absent (XFRM's tmpl->optional, for IPComp), a
  * required one that is absent refuses the packet under its own counter.
  *
- * The bundle lives here because it needs both esp_* and ah_*: ah/ depends
- * on esp/ already (shared mbuf helpers), esp/ does not know AH.
+ * The bundle lives in sa/ beside the policy resolution that produces its
+ * SA lists (policy_out.c): it applies SAs of any protocol through their
+ * type (xfrm_type.h) and knows neither ESP's nor AH's code, so neither
+ * protocol owns it and both reach it without depending on each other.
  */
-#ifndef XFRMGW_AH_BUNDLE_H
-#define XFRMGW_AH_BUNDLE_H
+#ifndef XFRMGW_SA_BUNDLE_H
+#define XFRMGW_SA_BUNDLE_H
 
 #include <stdbool.h>
 #include <stdint.h>
