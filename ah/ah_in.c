@@ -6,7 +6,8 @@
  * header checks (length against the SA's ICV, SPI), the sequence number
  * against the window (3.4.3), the ICV over a zeroed copy of the headers and
  * the payload in place (3.4.4), and only for a packet that verified: move
- * the window, count lifetimes, strip AH with the mode worker.
+ * the window, count lifetimes (once for the chunk, sa/lifetime.h), strip
+ * AH with the mode worker.
  */
 #include <string.h>
 
@@ -220,11 +221,10 @@ static inline void ah_in_replay_stat(struct xfrm_sa *sa, uint8_t st)
 		__atomic_add_fetch(&sa->stats.replay_window, 1, __ATOMIC_RELAXED);
 }
 
-/* Step 2 and 3 for one packet: ICV, then window, lifetime, decapsulation. */
-static __rte_always_inline uint8_t ah_in_one(struct ah_lcore *lc, struct xfrm_sa *sa,
-					     struct rte_mbuf **mp, struct ah_pkt *p, uint64_t now,
-					     bool v6, bool esn, enum ah_engine eng,
-					     ah_in_worker worker)
+/* Step 2 for one packet: ICV, then window; leaves the bytes for the lifetime in p. */
+static __rte_always_inline uint8_t ah_in_verify(struct ah_lcore *lc, struct xfrm_sa *sa,
+						struct rte_mbuf **mp, struct ah_pkt *p, bool v6,
+						bool esn, enum ah_engine eng)
 {
 	struct rte_mbuf *m = *mp;
 	uint8_t st;
@@ -252,23 +252,29 @@ static __rte_always_inline uint8_t ah_in_one(struct ah_lcore *lc, struct xfrm_sa
 			return st;
 		}
 	}
-	if (unlikely(sa_lifetime_account(sa, m->pkt_len - p->l3len - p->ah_len, now)))
-		return AH_DROP_HARD_LIMIT;
-	return worker(sa, mp, p);
+	p->acct = m->pkt_len - p->l3len - p->ah_len;
+	return AH_DROP_OK;
 }
 
 static __rte_always_inline void ah_in_chunk(struct ah_lcore *lc, struct xfrm_sa *sa,
 					    struct rte_mbuf *mb[], uint16_t n, bool v6, bool esn,
 					    enum ah_engine eng, ah_in_worker worker)
 {
-	bool valid = sa_is_valid(sa);
-	uint64_t now = ah_now(sa);
+	uint64_t now = sa_lifetime_now(sa);
 	uint16_t i;
 
+	if (unlikely(!sa_is_valid(sa))) {
+		for (i = 0; i < n; i++)
+			lc->pkt[i].status = AH_DROP_SA_STATE;
+		return;
+	}
 	for (i = 0; i < n; i++)
-		lc->pkt[i].status = likely(valid) ?
-			ah_in_one(lc, sa, &mb[i], &lc->pkt[i], now, v6, esn, eng, worker) :
-			AH_DROP_SA_STATE;
+		lc->pkt[i].status = ah_in_verify(lc, sa, &mb[i], &lc->pkt[i], v6, esn, eng);
+	/* Step 3: lifetimes for the chunk at once (after the window), then decapsulation. */
+	ah_lft_account(lc, sa, n, now);
+	for (i = 0; i < n; i++)
+		if (lc->pkt[i].status == AH_DROP_OK)
+			lc->pkt[i].status = worker(sa, &mb[i], &lc->pkt[i]);
 }
 
 #define AH_IN_VARIANT(mf, worker, v6, esn_, eng_)                                           \

@@ -6,14 +6,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
 
 #include "ah/ah_priv.h"
-#include "sa/sad.h"
 
 int ah_reason_off = -1;
 
@@ -114,16 +112,6 @@ unsigned int ah_type_mbuf_reason(const struct rte_mbuf *m)
 const uint64_t *ah_type_lcore_drops(void *lc)
 {
 	return ((struct ah_lcore *)lc)->stats.drop;
-}
-
-uint64_t ah_now(const struct xfrm_sa *sa)
-{
-	struct timespec ts;
-
-	if (sa->sad)
-		return sad_now(sa->sad);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec;
 }
 
 uint16_t ah_run_burst(struct ah_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],

@@ -171,35 +171,51 @@ static inline uint8_t ah_out_inner(struct rte_mbuf *m, struct ah_pkt *p, bool tu
 	return AH_DROP_OK;
 }
 
-/* Step 1 for the burst: packet checks, lifetime, sequence numbers (3.3.2). */
+/*
+ * Step 1 for the burst: packet checks, lifetime for the chunk at once,
+ * sequence numbers (3.3.2). The space never wraps: the packet that finds
+ * it exhausted expires the SA (SEQ_OVERFLOW), the packets after it meet an
+ * expired SA (HARD_LIMIT) and their lifetime counts are given back.
+ */
 static inline void ah_out_meta(struct ah_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],
 			       uint16_t n, bool tunnel, uint16_t ah_len)
 {
-	bool valid = sa_is_valid(sa);
-	uint64_t now = ah_now(sa);
+	uint64_t back = 0, back_by = 0;
+	bool over = false;
 	uint16_t i;
 
+	if (unlikely(!sa_is_valid(sa))) {
+		for (i = 0; i < n; i++)
+			lc->pkt[i].status = AH_DROP_SA_STATE;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct ah_pkt *p = &lc->pkt[i];
 
 		p->ah_len = ah_len;
-		if (unlikely(!valid)) {
-			p->status = AH_DROP_SA_STATE;
-			continue;
-		}
 		p->status = ah_out_inner(mb[i], p, tunnel, sa->family);
-		if (unlikely(p->status != AH_DROP_OK))
+		p->acct = p->plen;
+	}
+	ah_lft_account(lc, sa, n, sa_lifetime_now(sa));
+	for (i = 0; i < n; i++) {
+		struct ah_pkt *p = &lc->pkt[i];
+
+		if (p->status != AH_DROP_OK)
 			continue;
-		if (unlikely(sa_lifetime_account(sa, p->plen, now))) {
+		if (unlikely(over)) {
 			p->status = AH_DROP_HARD_LIMIT;
+			back++;
+			back_by += p->acct;
 			continue;
 		}
-		/* RFC 4302 3.3.2: never wrap; exhaustion expires the SA. */
 		if (unlikely(sa_oseq_next(sa, &p->seq))) {
 			sa_lifetime_raise(sa, SA_EV_HARD);
 			p->status = AH_DROP_SEQ_OVERFLOW;
+			over = true;
 		}
 	}
+	if (unlikely(back))
+		sa_lifetime_unaccount(sa, back, back_by);
 }
 
 /* RFC 4302 2: next header, payload length, reserved, SPI, sequence number. */

@@ -20,6 +20,7 @@
 #include "ah/ah.h"
 #include "cryptoapi/crypto.h"
 #include "esp/ipsec_burst.h"
+#include "sa/lifetime.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
 #include "sa/xfrm_type.h"
@@ -79,6 +80,7 @@ struct ah_pkt {
 	uint8_t outer_tos;	/* inbound: outer DSCP/ECN */
 	uint8_t nh;		/* next header carried in AH */
 	uint32_t plen;		/* bytes protected (inner packet / payload) */
+	uint32_t acct;		/* bytes counted against the SA's byte lifetime */
 	int err;		/* asynchronous completion result */
 	uint8_t icv[AH_MAX_ICV] __attribute__((aligned(8)));	/* received / computed */
 	uint8_t iv[AH_GMAC_IV] __attribute__((aligned(8)));
@@ -114,8 +116,17 @@ const char *ah_type_drop_key(unsigned int reason);
 unsigned int ah_type_mbuf_reason(const struct rte_mbuf *m);
 const uint64_t *ah_type_lcore_drops(void *lc);
 
-/* Seconds for lifetime accounting: the SAD's clock, or CLOCK_REALTIME. */
-uint64_t ah_now(const struct xfrm_sa *sa);
+/*
+ * Lifetime accounting (sa/lifetime.h) of the chunk's packets with status
+ * OK, p->acct bytes each: a packet the SA may not carry gets
+ * AH_DROP_HARD_LIMIT.
+ */
+static inline void ah_lft_account(struct ah_lcore *lc, struct xfrm_sa *sa, uint16_t n,
+				  uint64_t now)
+{
+	sa_lifetime_account_burst(sa, &lc->pkt[0].status, &lc->pkt[0].acct, sizeof(lc->pkt[0]), n,
+				  now, AH_DROP_OK, AH_DROP_HARD_LIMIT);
+}
 
 /*
  * AH header bytes for this SA: 12 + ICV field (GMAC: IV and tag, RFC 4543

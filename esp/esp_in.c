@@ -445,7 +445,7 @@ static __rte_always_inline void esp_in_chunk(struct esp_lcore *lc, struct xfrm_s
 					     struct rte_mbuf *mb[], uint16_t n, bool natt,
 					     bool esn, bool tunnel, bool v6, esp_in_worker worker)
 {
-	uint64_t now = esp_now(sa);
+	uint64_t now = sa_lifetime_now(sa);
 	uint16_t iv_len = sa->crypto->iv_len, icv_len = sa->crypto->icv_len;
 	uint16_t i;
 
@@ -455,7 +455,7 @@ static __rte_always_inline void esp_in_chunk(struct esp_lcore *lc, struct xfrm_s
 		if (lc->pkt[i].status == ESP_DROP_OK)
 			lc->pkt[i].status = esp_in_check(sa, mb[i], &lc->pkt[i], iv_len, icv_len,
 							 tunnel);
-	esp_lft_burst(lc, sa, n, now);
+	esp_lft_account(lc, sa, n, now);
 	for (i = 0; i < n; i++)
 		if (lc->pkt[i].status == ESP_DROP_OK)
 			lc->pkt[i].status = esp_in_strip(sa, mb[i], &lc->pkt[i], now, iv_len,

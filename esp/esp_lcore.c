@@ -6,15 +6,12 @@
  * directions.
  */
 #include <string.h>
-#include <time.h>
 
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_pause.h>
 
 #include "esp/esp_priv.h"
-#include "sa/lifetime.h"
-#include "sa/sad.h"
 
 int esp_reason_off = -1;
 
@@ -133,96 +130,6 @@ int esp_lcore_random(struct esp_lcore *lc, uint8_t *dst, unsigned int n)
 	memcpy(dst, lc->rnd + lc->rnd_left, n);
 	crypto_wipe(lc->rnd + lc->rnd_left, n);	/* an IV is used once */
 	return 0;
-}
-
-uint64_t esp_now(const struct xfrm_sa *sa)
-{
-	struct timespec ts;
-
-	if (sa->sad)
-		return sad_now(sa->sad);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec;
-}
-
-/*
- * The chunk reached a lifetime limit: go through its packets one by one as
- * sa_lifetime_account() would have, against the counters as they were
- * before the chunk (pk0, by0). A packet met with the SA no longer VALID
- * (expired by an earlier packet, or by another thread) is refused before
- * it counts, so its share of the chunk's update is taken back.
- */
-static void esp_lft_replay(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t pk0,
-			   uint64_t by0)
-{
-	const struct xfrm_lifetime_cfg *l = &sa->lft;
-	uint64_t pk = pk0, by = by0, back_pk = 0, back_by = 0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		struct esp_pkt *p = &lc->pkt[i];
-		uint64_t old;
-
-		if (p->status != ESP_DROP_OK)
-			continue;
-		if (sa_state_get(sa) != SA_STATE_VALID) {
-			p->status = ESP_DROP_HARD_LIMIT;
-			back_pk++;
-			back_by += p->acct;
-			continue;
-		}
-		pk++;
-		old = by;
-		by += p->acct;
-		if (pk > l->hard_packet_limit || old >= l->hard_byte_limit) {
-			sa_lifetime_raise(sa, SA_EV_HARD);
-			p->status = ESP_DROP_HARD_LIMIT;
-		} else if (pk >= l->hard_packet_limit || by >= l->hard_byte_limit) {
-			sa_lifetime_raise(sa, SA_EV_HARD);
-		} else if (pk >= l->soft_packet_limit || by >= l->soft_byte_limit) {
-			if (!(__atomic_load_n(&sa->ev_raised, __ATOMIC_RELAXED) & SA_EV_SOFT))
-				sa_lifetime_raise(sa, SA_EV_SOFT);
-		}
-	}
-	if (back_pk)
-		esp_lft_unaccount(sa, back_pk, back_by);
-}
-
-void esp_lft_unaccount(struct xfrm_sa *sa, uint64_t packets, uint64_t bytes)
-{
-	__atomic_sub_fetch(&sa->curlft.packets, packets, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
-}
-
-void esp_lft_burst(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t now)
-{
-	const struct xfrm_lifetime_cfg *l = &sa->lft;
-	uint64_t k = 0, bytes = 0, pk0, by0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		if (lc->pkt[i].status != ESP_DROP_OK)
-			continue;
-		k++;
-		bytes += lc->pkt[i].acct;
-	}
-	if (unlikely(!k))
-		return;
-	if (unlikely(sa_state_get(sa) != SA_STATE_VALID)) {
-		for (i = 0; i < n; i++)
-			if (lc->pkt[i].status == ESP_DROP_OK)
-				lc->pkt[i].status = ESP_DROP_HARD_LIMIT;
-		return;
-	}
-	if (unlikely(__atomic_load_n(&sa->curlft.use_time, __ATOMIC_RELAXED) == 0))
-		__atomic_store_n(&sa->curlft.use_time, now, __ATOMIC_RELAXED);
-	pk0 = __atomic_fetch_add(&sa->curlft.packets, k, __ATOMIC_RELAXED);
-	by0 = __atomic_fetch_add(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
-	/* No packet of the chunk reaches any limit: nothing else to do. */
-	if (likely(pk0 + k < l->soft_packet_limit && pk0 + k < l->hard_packet_limit &&
-		   by0 + bytes < l->soft_byte_limit && by0 + bytes < l->hard_byte_limit))
-		return;
-	esp_lft_replay(lc, sa, n, pk0, by0);
 }
 
 void esp_req_done(void *data, int err)

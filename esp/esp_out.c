@@ -270,7 +270,7 @@ overflow:
 	}
 	if (unlikely(back)) {
 		__atomic_sub_fetch(&sa->oseq, back, __ATOMIC_RELAXED);
-		esp_lft_unaccount(sa, back, back_by);
+		sa_lifetime_unaccount(sa, back, back_by);
 	}
 }
 
@@ -292,7 +292,7 @@ static __rte_always_inline void esp_out_meta(struct esp_lcore *lc, struct xfrm_s
 
 		p->status = esp_out_inner(mb[i], p, tunnel, family);
 	}
-	esp_lft_burst(lc, sa, n, esp_now(sa));
+	esp_lft_account(lc, sa, n, sa_lifetime_now(sa));
 	esp_out_seq(lc, sa, n, esn);
 }
 

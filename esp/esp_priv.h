@@ -21,6 +21,7 @@
 #include "cryptoapi/crypto.h"
 #include "esp/esp.h"
 #include "esp/ipsec_burst.h"
+#include "sa/lifetime.h"
 #include "sa/sa.h"
 #include "sa/sa_crypto.h"
 #include "sa/xfrm_type.h"
@@ -152,9 +153,6 @@ extern void *esp_async_wait_arg;
 /* Completion of an asynchronous request: data is its struct esp_pkt. */
 void esp_req_done(void *data, int err);
 
-/* Seconds for lifetime accounting: the SAD's clock, or CLOCK_REALTIME. */
-uint64_t esp_now(const struct xfrm_sa *sa);
-
 /*
  * Submit the prepared requests of a burst (those with status OK), drive
  * asynchronous completions until every one is back, set pkt->err.
@@ -163,20 +161,16 @@ uint64_t esp_now(const struct xfrm_sa *sa);
 void esp_crypto_run(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, bool decrypt);
 
 /*
- * Lifetime accounting (sa/lifetime.h) of the packets of a chunk with status
- * OK, p->acct bytes each, in one update of the SA's counters instead of one
- * per packet. The outcome per packet is sa_lifetime_account()'s in packet
- * order: a packet the SA may not carry gets ESP_DROP_HARD_LIMIT (a hard
- * limit of N packets lets exactly N through), soft and hard events are
- * raised once.
+ * Lifetime accounting (sa/lifetime.h) of the chunk's packets with status
+ * OK, p->acct bytes each, in one update of the SA's counters: a packet the
+ * SA may not carry gets ESP_DROP_HARD_LIMIT.
  */
-void esp_lft_burst(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n, uint64_t now);
-
-/*
- * Take back the lifetime counts of packets that sa_lifetime_account() would
- * have refused before counting them (the SA expired earlier in the chunk).
- */
-void esp_lft_unaccount(struct xfrm_sa *sa, uint64_t packets, uint64_t bytes);
+static inline void esp_lft_account(struct esp_lcore *lc, struct xfrm_sa *sa, uint16_t n,
+				   uint64_t now)
+{
+	sa_lifetime_account_burst(sa, &lc->pkt[0].status, &lc->pkt[0].acct, sizeof(lc->pkt[0]), n,
+				  now, ESP_DROP_OK, ESP_DROP_HARD_LIMIT);
+}
 
 /* Process up to ESP_BURST packets, leaving each one's verdict in lc->pkt[i].status. */
 typedef void (*esp_chunk_fn)(struct esp_lcore *lc, struct xfrm_sa *sa, struct rte_mbuf *mb[],

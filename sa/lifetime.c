@@ -6,13 +6,69 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "sa/internal.h"
+#include "sa/lifetime.h"
 
 /* Has a limit of `limit` seconds counted from `since` run out at now? */
 static bool seconds_up(uint64_t limit, uint64_t since, uint64_t now)
 {
 	return limit && now >= since + limit;
+}
+
+uint64_t sa_lifetime_now(const struct xfrm_sa *sa)
+{
+	struct timespec ts;
+
+	if (sa->sad)
+		return sad_now(sa->sad);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/*
+ * The burst reached a lifetime limit: go through its packets one by one as
+ * sa_lifetime_account() would have, against the counters as they were
+ * before the burst (pk0, by0). A packet met with the SA no longer VALID
+ * (expired by an earlier packet, or by another thread) is refused before
+ * it counts, so its share of the burst's update is taken back.
+ */
+void sa_lifetime_burst_limits(struct xfrm_sa *sa, uint8_t *status, const uint32_t *acct,
+			      size_t stride, uint16_t n, uint8_t ok, uint8_t refused,
+			      uint64_t pk0, uint64_t by0)
+{
+	const struct xfrm_lifetime_cfg *l = &sa->lft;
+	uint64_t pk = pk0, by = by0, back_pk = 0, back_by = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint8_t *st = &SA_LFT_STATUS(status, stride, i);
+		uint32_t bytes = SA_LFT_ACCT(acct, stride, i);
+		uint64_t old;
+
+		if (*st != ok)
+			continue;
+		if (sa_state_get(sa) != SA_STATE_VALID) {
+			*st = refused;
+			back_pk++;
+			back_by += bytes;
+			continue;
+		}
+		pk++;
+		old = by;
+		by += bytes;
+		if (pk > l->hard_packet_limit || old >= l->hard_byte_limit) {
+			sa_lifetime_raise(sa, SA_EV_HARD);
+			*st = refused;
+		} else if (pk >= l->hard_packet_limit || by >= l->hard_byte_limit) {
+			sa_lifetime_raise(sa, SA_EV_HARD);
+		} else if (pk >= l->soft_packet_limit || by >= l->soft_byte_limit) {
+			if (!(__atomic_load_n(&sa->ev_raised, __ATOMIC_RELAXED) & SA_EV_SOFT))
+				sa_lifetime_raise(sa, SA_EV_SOFT);
+		}
+	}
+	if (back_pk)
+		sa_lifetime_unaccount(sa, back_pk, back_by);
 }
 
 uint32_t sa_lifetime_due(const struct xfrm_sa *sa, uint64_t now)

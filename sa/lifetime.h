@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sa/sa.h"
@@ -107,6 +108,80 @@ static inline int sa_lifetime_account(struct xfrm_sa *sa, uint32_t bytes, uint64
 			sa_lifetime_raise(sa, SA_EV_SOFT);
 	return 0;
 }
+
+/* Entry i of a per-packet scratch array. */
+#define SA_LFT_STATUS(status, stride, i)	((status)[(size_t)(i) * (stride)])
+#define SA_LFT_ACCT(acct, stride, i)	\
+	(*(const uint32_t *)((const uint8_t *)(acct) + (size_t)(i) * (stride)))
+
+/* The burst reached a limit (pk0, by0: the counters before it): packet by packet. */
+void sa_lifetime_burst_limits(struct xfrm_sa *sa, uint8_t *status, const uint32_t *acct,
+			      size_t stride, uint16_t n, uint8_t ok, uint8_t refused,
+			      uint64_t pk0, uint64_t by0);
+
+/*
+ * sa_lifetime_account() for the packets of a burst at once: one update of
+ * the SA's counters instead of one per packet, with the outcome per packet
+ * that the per-packet calls in packet order would give (a packet the SA
+ * may not carry is refused; soft and hard events raised once).
+ *
+ * The packets are entries of a protocol's per-packet scratch array, stride
+ * bytes apart: entry i's verdict is the byte at status + i * stride, its
+ * bytes for the byte lifetime the uint32_t at acct + i * stride. Entries
+ * whose verdict is not ok are skipped; a refused one gets refused (the
+ * protocol's "hard limit" reason). now: seconds, for use_time.
+ *
+ * The common case, no limit reached by the burst, costs two atomic adds
+ * and one compare; only a burst that reaches a limit goes packet by packet.
+ * Inline, so each protocol's constant stride and verdicts fold into its
+ * burst code.
+ */
+static inline __attribute__((always_inline)) void
+sa_lifetime_account_burst(struct xfrm_sa *sa, uint8_t *status, const uint32_t *acct,
+			  size_t stride, uint16_t n, uint64_t now, uint8_t ok, uint8_t refused)
+{
+	const struct xfrm_lifetime_cfg *l = &sa->lft;
+	uint64_t k = 0, bytes = 0, pk0, by0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (SA_LFT_STATUS(status, stride, i) != ok)
+			continue;
+		k++;
+		bytes += SA_LFT_ACCT(acct, stride, i);
+	}
+	if (unlikely(!k))
+		return;
+	if (unlikely(sa_state_get(sa) != SA_STATE_VALID)) {
+		for (i = 0; i < n; i++)
+			if (SA_LFT_STATUS(status, stride, i) == ok)
+				SA_LFT_STATUS(status, stride, i) = refused;
+		return;
+	}
+	if (unlikely(__atomic_load_n(&sa->curlft.use_time, __ATOMIC_RELAXED) == 0))
+		__atomic_store_n(&sa->curlft.use_time, now, __ATOMIC_RELAXED);
+	pk0 = __atomic_fetch_add(&sa->curlft.packets, k, __ATOMIC_RELAXED);
+	by0 = __atomic_fetch_add(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
+	/* No packet of the burst reaches any limit: nothing else to do. */
+	if (likely(pk0 + k < l->soft_packet_limit && pk0 + k < l->hard_packet_limit &&
+		   by0 + bytes < l->soft_byte_limit && by0 + bytes < l->hard_byte_limit))
+		return;
+	sa_lifetime_burst_limits(sa, status, acct, stride, n, ok, refused, pk0, by0);
+}
+
+/*
+ * Take back the counts of packets the burst accounting counted but that
+ * the SA did not carry after all (refused later in the same burst because
+ * the SA expired, e.g. when its sequence numbers ran out).
+ */
+static inline void sa_lifetime_unaccount(struct xfrm_sa *sa, uint64_t packets, uint64_t bytes)
+{
+	__atomic_sub_fetch(&sa->curlft.packets, packets, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&sa->curlft.bytes, bytes, __ATOMIC_RELAXED);
+}
+
+/* Seconds for the accounting's now: the SAD's clock, or CLOCK_REALTIME outside a SAD. */
+uint64_t sa_lifetime_now(const struct xfrm_sa *sa);
 
 /*
  * Time limits of an SA at time now (seconds): which events are due.

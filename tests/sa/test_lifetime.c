@@ -242,9 +242,118 @@ static void test_policy_time(void **state)
 	policy_put(p);
 }
 
+/*
+ * sa_lifetime_account_burst() against sa_lifetime_account() called packet
+ * by packet on a twin SA: the same verdict per packet, the same counters,
+ * events and state after every burst. Rows: limits, then bursts of
+ * packets (bytes; 0 = an entry already refused by the protocol).
+ */
+struct burst_row {
+	const char *what;
+	uint64_t soft_pk, hard_pk, soft_by, hard_by;
+	unsigned int nbursts;
+	uint32_t bytes[4][8];	/* per burst; a burst ends at the first unused (0 after data) */
+	unsigned int len[4];
+};
+
+static const struct burst_row burst_rows[] = {
+	{ "no limit reached", XFRM_INF, XFRM_INF, XFRM_INF, XFRM_INF, 2,
+	  { { 100, 200, 0, 300 }, { 50, 50 } }, { 4, 2 } },
+	{ "soft packets inside a burst", 3, XFRM_INF, XFRM_INF, XFRM_INF, 2,
+	  { { 10, 10 }, { 10, 10, 10 } }, { 2, 3 } },
+	{ "hard packets: exactly N pass", 4, 6, XFRM_INF, XFRM_INF, 2,
+	  { { 1, 1, 1 }, { 1, 0, 1, 1, 1, 1 } }, { 3, 6 } },
+	{ "hard bytes: the crossing packet goes, the next not", XFRM_INF, XFRM_INF, 150, 250, 1,
+	  { { 100, 100, 100, 100 } }, { 4 } },
+	{ "soft and hard in one burst", 2, 3, XFRM_INF, XFRM_INF, 1,
+	  { { 5, 5, 5, 5, 5 } }, { 5 } },
+	{ "expired before the burst", XFRM_INF, 1, XFRM_INF, XFRM_INF, 2,
+	  { { 7 }, { 7, 7 } }, { 1, 2 } },
+};
+
+struct burst_pkt {
+	uint32_t acct;
+	uint8_t status;
+};
+
+#define B_OK		0xffu
+#define B_REFUSED	9u
+#define B_OTHER		3u	/* refused by the protocol before the lifetime */
+
+static struct xfrm_sa *burst_sa(const struct burst_row *r)
+{
+	struct xfrm_sa *sa = sa_alloc();
+
+	assert_non_null(sa);
+	sa->lft.soft_packet_limit = r->soft_pk;
+	sa->lft.hard_packet_limit = r->hard_pk;
+	sa->lft.soft_byte_limit = r->soft_by;
+	sa->lft.hard_byte_limit = r->hard_by;
+	sa->state = SA_STATE_VALID;
+	return sa;
+}
+
+static void test_burst_matches_per_packet(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(burst_rows) / sizeof(burst_rows[0]); i++) {
+		const struct burst_row *r = &burst_rows[i];
+		struct xfrm_sa *burst = burst_sa(r), *twin = burst_sa(r);
+
+		print_message("row %zu: %s\n", i, r->what);
+		for (unsigned int b = 0; b < r->nbursts; b++) {
+			struct burst_pkt p[8];
+			uint8_t want[8];
+
+			for (unsigned int k = 0; k < r->len[b]; k++) {
+				uint32_t by = r->bytes[b][k];
+
+				p[k].acct = by;
+				p[k].status = by ? B_OK : B_OTHER;
+				want[k] = p[k].status;
+				if (by && sa_lifetime_account(twin, by, 1234))
+					want[k] = B_REFUSED;
+			}
+			sa_lifetime_account_burst(burst, &p[0].status, &p[0].acct, sizeof(p[0]),
+						  (uint16_t)r->len[b], 1234, B_OK, B_REFUSED);
+			for (unsigned int k = 0; k < r->len[b]; k++)
+				assert_int_equal(p[k].status, want[k]);
+			assert_int_equal(burst->curlft.packets, twin->curlft.packets);
+			assert_int_equal(burst->curlft.bytes, twin->curlft.bytes);
+			assert_int_equal(burst->curlft.use_time, twin->curlft.use_time);
+			assert_int_equal(burst->ev_raised, twin->ev_raised);
+			assert_int_equal(sa_state_get(burst), sa_state_get(twin));
+		}
+		sa_put(burst);
+		sa_put(twin);
+	}
+}
+
+/* Counts taken back (a later refusal in the same burst) leave no trace. */
+static void test_unaccount(void **state)
+{
+	struct xfrm_sa *sa = sa_alloc();
+	struct burst_pkt p[3] = { { 10, B_OK }, { 20, B_OK }, { 30, B_OK } };
+
+	(void)state;
+	assert_non_null(sa);
+	sa->state = SA_STATE_VALID;
+	sa_lifetime_account_burst(sa, &p[0].status, &p[0].acct, sizeof(p[0]), 3, 5, B_OK,
+				  B_REFUSED);
+	assert_int_equal(sa->curlft.packets, 3);
+	assert_int_equal(sa->curlft.bytes, 60);
+	sa_lifetime_unaccount(sa, 2, 50);
+	assert_int_equal(sa->curlft.packets, 1);
+	assert_int_equal(sa->curlft.bytes, 10);
+	assert_int_equal(sa_lifetime_now(sa) > 1000000000u, 1);	/* no SAD: the wall clock */
+	sa_put(sa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_burst_matches_per_packet),
+		cmocka_unit_test(test_unaccount),
 		cmocka_unit_test_setup_teardown(test_packets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_soft_then_hard_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time, setup, teardown),
