@@ -416,10 +416,11 @@ sc_gw2gw_transport() {
 	xi_check "transport-mode CHILD_SA (ICMP and TCP between 192.0.2.1 and 192.0.2.2)" bring_up east \
 		|| { xi_dump_logs east west; return; }
 	xi_check "the SAs are transport mode in both gateways" both_have "mode transport" 2
-	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -i e-wan -w "$XI_RUN/tr.pcap" \
+	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -U -i e-wan -w "$XI_RUN/tr.pcap" \
 		icmp or esp
 	local tpid=$XI_LASTPID
 	xi_wait 20 grep -q "listening on" "$XI_RUN/tcpdump.out"
+	sleep 1	# (what it says and when it sees the first frame are not the same moment)
 	xi_check "10 pings east host -> west host (through both TAPs)" \
 		xi_traffic east ping 192.0.2.2 --count 10 --interval 0.1
 	sleep 0.5
@@ -477,9 +478,10 @@ sc_gw2gw_ah() {
 		|| { xi_dump_logs east west; return; }
 	xi_check "xfrmgw holds AH SAs with hmac(sha256) 128" state_has east "proto ah" 2
 	states east > "$XI_RUN/ah-states"
-	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -i e-wan -w "$XI_RUN/ah.pcap" ip proto 51
+	xi_spawn east tcpdump "$XI_RUN/tcpdump.out" timeout 60 tcpdump -n -U -i e-wan -w "$XI_RUN/ah.pcap" ip proto 51
 	local tpid=$XI_LASTPID
 	xi_wait 20 grep -q "listening on" "$XI_RUN/tcpdump.out"
+	sleep 1	# (what it says and when it sees the first frame are not the same moment)
 	xi_check "20 pings lanE -> lanW over AH" ping_lan 20
 	sleep 0.5
 	xi_kill "$tpid" tcpdump
