@@ -191,24 +191,24 @@ static bool check_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint
 	return false;
 }
 
-bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3)
+/* Cleartext (IP header at l3): true when its in/fwd policy refused it (dropped, counted). */
+static bool cleartext_refused(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3,
+			      uint8_t dir)
 {
 	static const struct secpath none;
 	struct policy_ctx ctx = { .mark = gw_mark(m), .now = w->now / g->hz };
 
-	if (!g->spd)
-		return false;
-	return !check_in(g, w, m, l3, XFRM_POLICY_IN, &ctx, &none);
+	return g->spd && !check_in(g, w, m, l3, dir, &ctx, &none);
+}
+
+bool gw_ipsec_local_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m, uint16_t l3)
+{
+	return cleartext_refused(g, w, m, l3, XFRM_POLICY_IN);
 }
 
 bool gw_ipsec_forward_in(struct gw *g, struct gw_worker *w, struct rte_mbuf *m)
 {
-	static const struct secpath none;
-	struct policy_ctx ctx = { .mark = gw_mark(m), .now = w->now / g->hz };
-
-	if (!g->spd)
-		return false;
-	return !check_in(g, w, m, 0, XFRM_POLICY_FWD, &ctx, &none);
+	return cleartext_refused(g, w, m, 0, XFRM_POLICY_FWD);
 }
 
 /* ---- inbound ---- */
